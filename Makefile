@@ -1,0 +1,57 @@
+# orderchat: every task a person runs is a target here; `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO      ?= go
+BIN     := bin/orderchat
+SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
+OAPI    := $(GO) tool oapi-codegen
+NPM_OK  := node_modules/.package-lock.json
+
+.PHONY: help run build web generate check-generated lint test test-go test-web bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: build ## serve on http://localhost:8080 with a local PostgreSQL under .data/ (when DATABASE_URL is unset)
+	./$(BIN) serve --dev
+
+build: web ## build the binary (web UI embedded) into bin/
+	$(GO) build -o $(BIN) ./cmd/orderchat
+
+$(NPM_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+web: $(NPM_OK) ## build the web UI into web/dist
+	npm run --silent build:web
+
+generate: $(NPM_OK) ## regenerate gen/ from openapi/ and queries/ with the pinned generators
+	$(OAPI) -config openapi/types.cfg.yaml openapi/openapi.yaml
+	$(OAPI) -config openapi/server.cfg.yaml openapi/openapi.yaml
+	$(OAPI) -config openapi/client.cfg.yaml openapi/openapi.yaml
+	$(SQLC) generate
+	npm run --silent gen:ts
+
+check-generated: ## fail when gen/ differs from what the generators produce
+	@snapshot=$$(mktemp -d) && cp -a gen "$$snapshot/" && \
+	$(MAKE) --no-print-directory generate >/dev/null && \
+	if ! diff -r "$$snapshot/gen" gen; then \
+		echo "gen/ was stale: the diff above is now in your tree; commit it"; rm -rf "$$snapshot"; exit 1; \
+	fi; rm -rf "$$snapshot"; echo "gen/ is up to date"
+
+lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
+	npm run --silent lint:openapi
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+test: lint check-generated web test-go test-web ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, web tests
+
+test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
+	$(GO) test -race -count=1 ./...
+
+test-web: $(NPM_OK) ## web unit tests
+	npm run --silent test:web
+
+clean: ## remove build outputs (keeps .data/)
+	rm -rf bin web/dist/assets web/dist/*.html

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"orderchat/internal/auth"
+	"orderchat/internal/config"
+	"orderchat/internal/httpapi"
+	"orderchat/internal/store"
+	"orderchat/web"
+)
+
+// serve runs the HTTP server until SIGINT/SIGTERM, then drains in-flight requests.
+func serve(ctx context.Context, args []string) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dev := flags.Bool("dev", false, "development mode: start a local PostgreSQL under .data/ when DATABASE_URL is unset, generate a JWT secret, print demo tokens")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromEnv(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	log := cfg.Logger()
+
+	if *dev && cfg.JWTSecret == "" && cfg.JWTPublicKey == "" && cfg.JWKSURL == "" {
+		if cfg.JWTSecret, err = devSecret(); err != nil {
+			return fmt.Errorf("development secret: %w", err)
+		}
+	}
+	if *dev && cfg.DatabaseURL == "" {
+		cluster, err := startLocalDatabase(ctx, log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := cluster.Stop(); err != nil {
+				log.Error("stopping the local database", "err", err)
+			}
+		}()
+		cfg.DatabaseURL = cluster.URL()
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is unset (use `serve --dev` or `make run` for a local database)")
+	}
+
+	verifier, err := newVerifier(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer verifier.Close()
+
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	version, err := store.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "schema_version", version)
+
+	webFS, err := fs.Sub(web.Dist, "dist")
+	if err != nil {
+		return err
+	}
+	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
+		Logger:   log,
+		Verifier: verifier,
+		Web:      webFS,
+		Registry: prometheus.NewRegistry(),
+		Ready: map[string]httpapi.Check{
+			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
+			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+		},
+	})
+	if err != nil {
+		return err
+	}
+
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 5 MiB upload on a slow link; streams clear it per request
+		IdleTimeout:       2 * time.Minute,
+		// No WriteTimeout: event streams and media downloads are long-lived writes.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(listener) }()
+	log.Info("listening", "addr", listener.Addr().String())
+	if *dev {
+		if err := printSignIn(os.Stdout, localURL(listener.Addr()), []byte(cfg.JWTSecret)); err != nil {
+			return err
+		}
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("in-flight requests did not finish in time", "err", err)
+		_ = srv.Close()
+	}
+	return nil
+}
+
+func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error) {
+	if cfg.JWTSecret == "" && cfg.JWTPublicKey == "" && cfg.JWKSURL == "" {
+		return nil, errors.New("no JWT key: set ORDERCHAT_JWT_SECRET, ORDERCHAT_JWT_PUBLIC_KEY_FILE or ORDERCHAT_JWT_JWKS_URL (or use `serve --dev`)")
+	}
+	ac := auth.Config{Secret: []byte(cfg.JWTSecret), JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience}
+	if cfg.JWTPublicKey != "" {
+		pem, err := os.ReadFile(cfg.JWTPublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("ORDERCHAT_JWT_PUBLIC_KEY_FILE: %w", err)
+		}
+		ac.PublicKeyPEM = pem
+	}
+	if len(ac.Secret) == 0 {
+		ac.Secret = nil
+	}
+	return auth.NewVerifier(ctx, ac)
+}
+
+// localURL is how a browser on this machine reaches the listener.
+func localURL(addr net.Addr) string {
+	port := addr.(*net.TCPAddr).Port
+	return fmt.Sprintf("http://localhost:%d", port)
+}

@@ -1,0 +1,75 @@
+// Package config reads orderchat's settings from the environment (design.md "Configuration").
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `orderchat serve` needs to know.
+type Config struct {
+	Addr           string        // ORDERCHAT_ADDR
+	DatabaseURL    string        // DATABASE_URL; empty means "start the local database" under --dev
+	JWTSecret      string        // ORDERCHAT_JWT_SECRET (HS256)
+	JWTPublicKey   string        // ORDERCHAT_JWT_PUBLIC_KEY_FILE: PEM file with an RS256 or ES256 public key
+	JWKSURL        string        // ORDERCHAT_JWT_JWKS_URL
+	JWTIssuer      string        // ORDERCHAT_JWT_ISSUER (optional check)
+	JWTAudience    string        // ORDERCHAT_JWT_AUDIENCE (optional check)
+	EventRetention time.Duration // ORDERCHAT_EVENT_RETENTION
+	SSEHeartbeat   time.Duration // ORDERCHAT_SSE_HEARTBEAT
+	ShutdownGrace  time.Duration // ORDERCHAT_SHUTDOWN_GRACE: how long in-flight requests may finish
+	LogLevel       slog.Level    // ORDERCHAT_LOG_LEVEL: debug, info, warn, error
+	LogFormat      string        // ORDERCHAT_LOG_FORMAT: text or json
+}
+
+// FromEnv reads the configuration with design.md's defaults; lookup is os.LookupEnv in
+// production and a map in tests.
+func FromEnv(lookup func(string) (string, bool)) (Config, error) {
+	get := func(key, def string) string {
+		if v, ok := lookup(key); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:         get("ORDERCHAT_ADDR", ":8080"),
+		DatabaseURL:  get("DATABASE_URL", ""),
+		JWTSecret:    get("ORDERCHAT_JWT_SECRET", ""),
+		JWTPublicKey: get("ORDERCHAT_JWT_PUBLIC_KEY_FILE", ""),
+		JWKSURL:      get("ORDERCHAT_JWT_JWKS_URL", ""),
+		JWTIssuer:    get("ORDERCHAT_JWT_ISSUER", ""),
+		JWTAudience:  get("ORDERCHAT_JWT_AUDIENCE", ""),
+		LogFormat:    strings.ToLower(get("ORDERCHAT_LOG_FORMAT", "text")),
+	}
+	var errs []error
+	duration := func(key, def string, min time.Duration) time.Duration {
+		d, err := time.ParseDuration(get(key, def))
+		if err != nil || d < min {
+			errs = append(errs, fmt.Errorf("%s: want a duration of at least %s, like %q", key, min, def))
+		}
+		return d
+	}
+	c.EventRetention = duration("ORDERCHAT_EVENT_RETENTION", "168h", time.Minute)
+	c.SSEHeartbeat = duration("ORDERCHAT_SSE_HEARTBEAT", "15s", 100*time.Millisecond)
+	c.ShutdownGrace = duration("ORDERCHAT_SHUTDOWN_GRACE", "10s", 0)
+	if err := c.LogLevel.UnmarshalText([]byte(get("ORDERCHAT_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("ORDERCHAT_LOG_LEVEL: %w", err))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, errors.New("ORDERCHAT_LOG_FORMAT: want text or json"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// Logger builds the process logger the configuration asks for.
+func (c Config) Logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,50 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(key string) (string, bool) { v, ok := vars[key]; return v, ok }
+}
+
+func TestDefaultsAreDesignMDs(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.EventRetention != 168*time.Hour || c.SSEHeartbeat != 15*time.Second || c.DatabaseURL != "" || c.LogLevel != slog.LevelInfo {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestSettingsAreRead(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"ORDERCHAT_ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://x@h/db", "ORDERCHAT_JWT_SECRET": "s",
+		"ORDERCHAT_EVENT_RETENTION": "24h", "ORDERCHAT_SSE_HEARTBEAT": "500ms", "ORDERCHAT_LOG_LEVEL": "debug", "ORDERCHAT_LOG_FORMAT": "JSON",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.DatabaseURL != "postgres://x@h/db" || c.JWTSecret != "s" ||
+		c.EventRetention != 24*time.Hour || c.SSEHeartbeat != 500*time.Millisecond || c.LogLevel != slog.LevelDebug || c.LogFormat != "json" {
+		t.Fatalf("settings: %+v", c)
+	}
+}
+
+func TestBadValuesAreAllReported(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{
+		"ORDERCHAT_EVENT_RETENTION": "a week", "ORDERCHAT_SSE_HEARTBEAT": "1ms", "ORDERCHAT_LOG_LEVEL": "loud", "ORDERCHAT_LOG_FORMAT": "xml",
+	}))
+	if err == nil {
+		t.Fatal("bad values accepted")
+	}
+	for _, key := range []string{"ORDERCHAT_EVENT_RETENTION", "ORDERCHAT_SSE_HEARTBEAT", "ORDERCHAT_LOG_LEVEL", "ORDERCHAT_LOG_FORMAT"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error does not name %s: %v", key, err)
+		}
+	}
+}

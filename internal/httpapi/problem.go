@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"orderchat/gen/api"
+)
+
+// problemTypePrefix names our problem kinds; the full list is in openapi.yaml.
+const problemTypePrefix = "urn:orderchat:problem:"
+
+// problem is an error that knows its HTTP answer. Every error a handler returns becomes a
+// problem in one place, problemFor.
+type problem struct {
+	status int
+	kind   string // the suffix of the problem's type URI
+	detail string
+	fields []api.FieldError
+}
+
+func (p *problem) Error() string { return p.detail }
+
+func newProblem(status int, kind, detail string) *problem {
+	return &problem{status: status, kind: kind, detail: detail}
+}
+
+// kindByStatus is the default kind of each status we answer with.
+var kindByStatus = map[int]string{
+	http.StatusBadRequest:            "validation",
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not-found",
+	http.StatusMethodNotAllowed:      "method-not-allowed",
+	http.StatusConflict:              "conflict",
+	http.StatusRequestEntityTooLarge: "too-large",
+	http.StatusUnsupportedMediaType:  "unsupported-media-type",
+	http.StatusTooManyRequests:       "rate-limited",
+	http.StatusInternalServerError:   "internal",
+	http.StatusNotImplemented:        "not-implemented",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// statusProblem is a problem of the status's default kind.
+func statusProblem(status int, detail string) *problem {
+	return newProblem(status, kindByStatus[status], detail)
+}
+
+// problemFor maps any error to the problem the client sees. Unknown errors are 500 and
+// their text stays in the log, not in the response.
+func problemFor(err error) *problem {
+	var p *problem
+	var maxBytes *http.MaxBytesError
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &maxBytes):
+		return statusProblem(http.StatusRequestEntityTooLarge, "the request body is too large")
+	case errors.Is(err, context.DeadlineExceeded), pgconn.SafeToRetry(err), isConnectError(err):
+		return statusProblem(http.StatusServiceUnavailable, "the database is unavailable; retry later")
+	case errors.As(err, &pgErr) && pgErr.Code == "57P01": // admin_shutdown: the database is restarting
+		return statusProblem(http.StatusServiceUnavailable, "the database is unavailable; retry later")
+	default:
+		return statusProblem(http.StatusInternalServerError, "an unexpected error occurred")
+	}
+}
+
+func isConnectError(err error) bool {
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr)
+}
+
+// writeProblem answers with p as application/problem+json and stops the handler chain.
+func writeProblem(c *gin.Context, p *problem) {
+	body := api.Problem{
+		Type:     problemTypePrefix + p.kind,
+		Title:    http.StatusText(p.status),
+		Status:   p.status,
+		Detail:   &p.detail,
+		Instance: &c.Request.URL.Path,
+	}
+	if len(p.fields) > 0 {
+		body.Errors = &p.fields
+	}
+	data, err := json.Marshal(body)
+	if err != nil { // cannot happen for this struct; keep the answer well-formed anyway
+		data = []byte(`{"type":"` + problemTypePrefix + `internal","title":"Internal Server Error","status":500}`)
+	}
+	switch p.status {
+	case http.StatusUnauthorized:
+		c.Header("WWW-Authenticate", `Bearer error="invalid_token"`)
+	case http.StatusServiceUnavailable:
+		c.Header("Retry-After", "2")
+	}
+	c.Data(p.status, "application/problem+json", data)
+	c.Abort()
+}

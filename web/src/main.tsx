@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import { App } from './App.tsx';
+import './app.css';
+
+const root = document.getElementById('root');
+if (!root) {
+  throw new Error('orderchat: #root element missing from index.html');
+}
+
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
