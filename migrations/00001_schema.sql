@@ -107,7 +107,18 @@ CREATE TABLE notification_reads (
 );
 CREATE INDEX notification_reads_by_event ON notification_reads (event_id);
 
+-- notification_is_read: an explicit per-event mark wins, else the watermark decides.
+-- +goose StatementBegin
+CREATE FUNCTION notification_is_read(principal uuid, event bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(
+        (SELECT is_read FROM notification_reads WHERE principal_id = principal AND event_id = event),
+        event <= COALESCE((SELECT read_all_up_to FROM notification_watermarks WHERE principal_id = principal), 0))
+$$;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP FUNCTION notification_is_read;
 DROP TABLE notification_reads;
 DROP TABLE notification_watermarks;
 DROP TABLE events;

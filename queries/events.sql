@@ -16,3 +16,9 @@ SELECT COALESCE(min(id), 0)::bigint AS oldest_id, COALESCE(max(id), 0)::bigint A
 
 -- name: DeleteEventsBefore :execrows
 DELETE FROM events WHERE created_at < @before;
+
+-- LockEventLog serializes event writers from their event insert to their commit, so that
+-- event ids become visible in id order: a reader that saw id N will never later find a
+-- smaller id committing. Take it right before the event insert, as a transaction's last step.
+-- name: LockEventLog :exec
+SELECT pg_advisory_xact_lock(7420001);

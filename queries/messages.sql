@@ -1,10 +1,10 @@
 -- InsertMessage stores a message unless its client-chosen id is already taken (no row then).
 -- name: InsertMessage :one
 INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
-                      media_data, media_content_type, media_size_bytes, media_filename,
+                      media_content_type, media_size_bytes, media_filename,
                       created_at, updated_at)
 VALUES (@message_id, @thread_id, @owner, @author_id, @message_content,
-        @media_data, @media_content_type, @media_size_bytes, @media_filename,
+        @media_content_type, @media_size_bytes, @media_filename,
         @created_at, @created_at)
 ON CONFLICT (message_id) DO NOTHING
 RETURNING message_id, seq, thread_id, owner, author_id, message_content,
@@ -27,7 +27,16 @@ WHERE m.thread_id = @thread_id AND m.seq > @after_seq
 ORDER BY m.seq
 LIMIT @row_limit;
 
--- name: GetMessageMedia :one
-SELECT m.media_data, m.media_content_type, m.media_filename, t.user_id
-FROM messages m JOIN threads t USING (thread_id)
-WHERE m.message_id = @message_id AND m.media_data IS NOT NULL;
+-- name: SaveMessageMedia :execrows
+UPDATE messages SET media_data = @media_data WHERE message_id = @message_id;
+
+-- name: LoadMessageMedia :one
+SELECT media_data FROM messages WHERE message_id = @message_id AND media_data IS NOT NULL;
+
+-- name: GetMessageView :one
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+       m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
+       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+FROM messages m
+LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
+WHERE m.message_id = @message_id;

@@ -1,38 +1,59 @@
--- Notifications are the events a principal may see, minus those they caused themselves,
--- newest first (pass the last id as @before_id, or 9223372036854775807 for the first page).
--- is_read: an explicit per-event mark wins, else the "mark all read" watermark decides.
+-- Notifications are the events a principal may see (admins: all; users: the visible
+-- events of their own orders), minus those they caused themselves, newest first: pass the
+-- last id as @before_id, or 9223372036854775807 for the first page.
 
 -- name: ListAdminNotifications :many
-SELECT e.*, COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0))::boolean AS is_read
+SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
-LEFT JOIN notification_watermarks w ON w.principal_id = @principal_id
-LEFT JOIN notification_reads nr ON nr.principal_id = @principal_id AND nr.event_id = e.id
-WHERE e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id
-  AND (NOT @unread_only::boolean OR NOT COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0)))
+WHERE e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid
+  AND NOT (@unread_only::boolean AND notification_is_read(@principal_id::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT @row_limit;
 
 -- name: ListUserNotifications :many
-SELECT e.*, COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0))::boolean AS is_read
+SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
-LEFT JOIN notification_watermarks w ON w.principal_id = @principal_id
-LEFT JOIN notification_reads nr ON nr.principal_id = @principal_id AND nr.event_id = e.id
-WHERE e.user_id = @principal_id AND e.user_visible
-  AND e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id
-  AND (NOT @unread_only::boolean OR NOT COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0)))
+WHERE e.user_id = @principal_id::uuid AND e.user_visible
+  AND e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid
+  AND NOT (@unread_only::boolean AND notification_is_read(@principal_id::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT @row_limit;
 
+-- name: GetAdminNotification :one
+SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
+FROM events e
+WHERE e.id = @id AND e.actor_id IS DISTINCT FROM @principal_id::uuid;
+
+-- name: GetUserNotification :one
+SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
+FROM events e
+WHERE e.id = @id AND e.user_id = @principal_id::uuid AND e.user_visible
+  AND e.actor_id IS DISTINCT FROM @principal_id::uuid;
+
+-- name: CountAdminUnread :one
+SELECT count(*)::int FROM events e
+WHERE e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
+
+-- name: CountUserUnread :one
+SELECT count(*)::int FROM events e
+WHERE e.user_id = @principal_id::uuid AND e.user_visible
+  AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
+
+-- name: NewestEventID :one
+SELECT COALESCE(max(id), 0)::bigint FROM events;
+
 -- name: SetNotificationRead :exec
 INSERT INTO notification_reads (principal_id, event_id, is_read)
-VALUES (@principal_id, @event_id, @is_read)
+VALUES (@principal_id::uuid, @event_id, @is_read)
 ON CONFLICT (principal_id, event_id) DO UPDATE SET is_read = EXCLUDED.is_read;
 
+-- RaiseReadWatermark marks everything up to @up_to read, dropping the per-event marks it
+-- supersedes (an event marked unread again becomes read too).
 -- name: RaiseReadWatermark :exec
+WITH cleared AS (
+    DELETE FROM notification_reads WHERE principal_id = @principal_id::uuid AND event_id <= @up_to
+)
 INSERT INTO notification_watermarks (principal_id, read_all_up_to)
-VALUES (@principal_id, @up_to)
+VALUES (@principal_id::uuid, @up_to)
 ON CONFLICT (principal_id) DO UPDATE
 SET read_all_up_to = GREATEST(notification_watermarks.read_all_up_to, EXCLUDED.read_all_up_to);
-
--- name: ClearNotificationMarksUpTo :exec
-DELETE FROM notification_reads WHERE principal_id = @principal_id AND event_id <= @up_to;

@@ -15,8 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/internal/auth"
+	"orderchat/internal/chat"
 	"orderchat/internal/config"
 	"orderchat/internal/httpapi"
+	"orderchat/internal/media"
 	"orderchat/internal/store"
 	"orderchat/web"
 )
@@ -79,6 +81,7 @@ func serve(ctx context.Context, args []string) error {
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:   log,
 		Verifier: verifier,
+		Chat:     chat.New(pool, media.NewPostgres(pool)),
 		Web:      webFS,
 		Registry: prometheus.NewRegistry(),
 		Ready: map[string]httpapi.Check{

@@ -774,7 +774,7 @@ type StreamTokenExpiredEventResourceType string
 
 // Thread Example: {"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Thread struct {
-	ClosedAt  *time.Time `json:"closed_at,omitempty"`
+	ClosedAt  *time.Time `json:"closed_at"`
 	CreatedAt time.Time  `json:"created_at"`
 
 	// IsActive False once an admin closed the thread.

@@ -167,3 +167,15 @@ func (q *Queries) ListUserEventsAfter(ctx context.Context, arg ListUserEventsAft
 	}
 	return items, nil
 }
+
+const lockEventLog = `-- name: LockEventLog :exec
+SELECT pg_advisory_xact_lock(7420001)
+`
+
+// LockEventLog serializes event writers from their event insert to their commit, so that
+// event ids become visible in id order: a reader that saw id N will never later find a
+// smaller id committing. Take it right before the event insert, as a transaction's last step.
+func (q *Queries) LockEventLog(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockEventLog)
+	return err
+}

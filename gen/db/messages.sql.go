@@ -51,38 +51,57 @@ func (q *Queries) GetMessage(ctx context.Context, messageID uuid.UUID) (GetMessa
 	return i, err
 }
 
-const getMessageMedia = `-- name: GetMessageMedia :one
-SELECT m.media_data, m.media_content_type, m.media_filename, t.user_id
-FROM messages m JOIN threads t USING (thread_id)
-WHERE m.message_id = $1 AND m.media_data IS NOT NULL
+const getMessageView = `-- name: GetMessageView :one
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+       m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
+       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+FROM messages m
+LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
+WHERE m.message_id = $1
 `
 
-type GetMessageMediaRow struct {
-	MediaData        []byte
+type GetMessageViewRow struct {
+	MessageID        uuid.UUID
+	Seq              int64
+	ThreadID         uuid.UUID
+	Owner            string
+	AuthorID         uuid.UUID
+	MessageContent   string
 	MediaContentType *string
+	MediaSizeBytes   *int64
 	MediaFilename    *string
-	UserID           uuid.UUID
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Seen             bool
 }
 
-func (q *Queries) GetMessageMedia(ctx context.Context, messageID uuid.UUID) (GetMessageMediaRow, error) {
-	row := q.db.QueryRow(ctx, getMessageMedia, messageID)
-	var i GetMessageMediaRow
+func (q *Queries) GetMessageView(ctx context.Context, messageID uuid.UUID) (GetMessageViewRow, error) {
+	row := q.db.QueryRow(ctx, getMessageView, messageID)
+	var i GetMessageViewRow
 	err := row.Scan(
-		&i.MediaData,
+		&i.MessageID,
+		&i.Seq,
+		&i.ThreadID,
+		&i.Owner,
+		&i.AuthorID,
+		&i.MessageContent,
 		&i.MediaContentType,
+		&i.MediaSizeBytes,
 		&i.MediaFilename,
-		&i.UserID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Seen,
 	)
 	return i, err
 }
 
 const insertMessage = `-- name: InsertMessage :one
 INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
-                      media_data, media_content_type, media_size_bytes, media_filename,
+                      media_content_type, media_size_bytes, media_filename,
                       created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5,
-        $6, $7, $8, $9,
-        $10, $10)
+        $6, $7, $8,
+        $9, $9)
 ON CONFLICT (message_id) DO NOTHING
 RETURNING message_id, seq, thread_id, owner, author_id, message_content,
           media_content_type, media_size_bytes, media_filename, created_at, updated_at
@@ -94,7 +113,6 @@ type InsertMessageParams struct {
 	Owner            string
 	AuthorID         uuid.UUID
 	MessageContent   string
-	MediaData        []byte
 	MediaContentType *string
 	MediaSizeBytes   *int64
 	MediaFilename    *string
@@ -123,7 +141,6 @@ func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (I
 		arg.Owner,
 		arg.AuthorID,
 		arg.MessageContent,
-		arg.MediaData,
 		arg.MediaContentType,
 		arg.MediaSizeBytes,
 		arg.MediaFilename,
@@ -211,4 +228,32 @@ func (q *Queries) ListMessages(ctx context.Context, arg ListMessagesParams) ([]L
 		return nil, err
 	}
 	return items, nil
+}
+
+const loadMessageMedia = `-- name: LoadMessageMedia :one
+SELECT media_data FROM messages WHERE message_id = $1 AND media_data IS NOT NULL
+`
+
+func (q *Queries) LoadMessageMedia(ctx context.Context, messageID uuid.UUID) ([]byte, error) {
+	row := q.db.QueryRow(ctx, loadMessageMedia, messageID)
+	var media_data []byte
+	err := row.Scan(&media_data)
+	return media_data, err
+}
+
+const saveMessageMedia = `-- name: SaveMessageMedia :execrows
+UPDATE messages SET media_data = $1 WHERE message_id = $2
+`
+
+type SaveMessageMediaParams struct {
+	MediaData []byte
+	MessageID uuid.UUID
+}
+
+func (q *Queries) SaveMessageMedia(ctx context.Context, arg SaveMessageMediaParams) (int64, error) {
+	result, err := q.db.Exec(ctx, saveMessageMedia, arg.MediaData, arg.MessageID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -13,28 +13,126 @@ import (
 	"github.com/google/uuid"
 )
 
-const clearNotificationMarksUpTo = `-- name: ClearNotificationMarksUpTo :exec
-DELETE FROM notification_reads WHERE principal_id = $1 AND event_id <= $2
+const countAdminUnread = `-- name: CountAdminUnread :one
+SELECT count(*)::int FROM events e
+WHERE e.actor_id IS DISTINCT FROM $1::uuid AND NOT notification_is_read($1::uuid, e.id)
 `
 
-type ClearNotificationMarksUpToParams struct {
-	PrincipalID uuid.UUID
-	UpTo        int64
+func (q *Queries) CountAdminUnread(ctx context.Context, principalID uuid.UUID) (int32, error) {
+	row := q.db.QueryRow(ctx, countAdminUnread, principalID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
-func (q *Queries) ClearNotificationMarksUpTo(ctx context.Context, arg ClearNotificationMarksUpToParams) error {
-	_, err := q.db.Exec(ctx, clearNotificationMarksUpTo, arg.PrincipalID, arg.UpTo)
-	return err
+const countUserUnread = `-- name: CountUserUnread :one
+SELECT count(*)::int FROM events e
+WHERE e.user_id = $1::uuid AND e.user_visible
+  AND e.actor_id IS DISTINCT FROM $1::uuid AND NOT notification_is_read($1::uuid, e.id)
+`
+
+func (q *Queries) CountUserUnread(ctx context.Context, principalID uuid.UUID) (int32, error) {
+	row := q.db.QueryRow(ctx, countUserUnread, principalID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const getAdminNotification = `-- name: GetAdminNotification :one
+SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
+FROM events e
+WHERE e.id = $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+`
+
+type GetAdminNotificationParams struct {
+	PrincipalID uuid.UUID
+	ID          int64
+}
+
+type GetAdminNotificationRow struct {
+	ID           int64
+	Resource     string
+	ResourceType string
+	OrderID      *uuid.UUID
+	ThreadID     *uuid.UUID
+	UserID       *uuid.UUID
+	UserVisible  bool
+	ActorID      *uuid.UUID
+	Meta         json.RawMessage
+	CreatedAt    time.Time
+	IsRead       bool
+}
+
+func (q *Queries) GetAdminNotification(ctx context.Context, arg GetAdminNotificationParams) (GetAdminNotificationRow, error) {
+	row := q.db.QueryRow(ctx, getAdminNotification, arg.PrincipalID, arg.ID)
+	var i GetAdminNotificationRow
+	err := row.Scan(
+		&i.ID,
+		&i.Resource,
+		&i.ResourceType,
+		&i.OrderID,
+		&i.ThreadID,
+		&i.UserID,
+		&i.UserVisible,
+		&i.ActorID,
+		&i.Meta,
+		&i.CreatedAt,
+		&i.IsRead,
+	)
+	return i, err
+}
+
+const getUserNotification = `-- name: GetUserNotification :one
+SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
+FROM events e
+WHERE e.id = $2 AND e.user_id = $1::uuid AND e.user_visible
+  AND e.actor_id IS DISTINCT FROM $1::uuid
+`
+
+type GetUserNotificationParams struct {
+	PrincipalID uuid.UUID
+	ID          int64
+}
+
+type GetUserNotificationRow struct {
+	ID           int64
+	Resource     string
+	ResourceType string
+	OrderID      *uuid.UUID
+	ThreadID     *uuid.UUID
+	UserID       *uuid.UUID
+	UserVisible  bool
+	ActorID      *uuid.UUID
+	Meta         json.RawMessage
+	CreatedAt    time.Time
+	IsRead       bool
+}
+
+func (q *Queries) GetUserNotification(ctx context.Context, arg GetUserNotificationParams) (GetUserNotificationRow, error) {
+	row := q.db.QueryRow(ctx, getUserNotification, arg.PrincipalID, arg.ID)
+	var i GetUserNotificationRow
+	err := row.Scan(
+		&i.ID,
+		&i.Resource,
+		&i.ResourceType,
+		&i.OrderID,
+		&i.ThreadID,
+		&i.UserID,
+		&i.UserVisible,
+		&i.ActorID,
+		&i.Meta,
+		&i.CreatedAt,
+		&i.IsRead,
+	)
+	return i, err
 }
 
 const listAdminNotifications = `-- name: ListAdminNotifications :many
 
-SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0))::boolean AS is_read
+SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
-LEFT JOIN notification_watermarks w ON w.principal_id = $1
-LEFT JOIN notification_reads nr ON nr.principal_id = $1 AND nr.event_id = e.id
-WHERE e.id < $2 AND e.actor_id IS DISTINCT FROM $1
-  AND (NOT $3::boolean OR NOT COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0)))
+WHERE e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+  AND NOT ($3::boolean AND notification_is_read($1::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT $4
 `
@@ -60,9 +158,9 @@ type ListAdminNotificationsRow struct {
 	IsRead       bool
 }
 
-// Notifications are the events a principal may see, minus those they caused themselves,
-// newest first (pass the last id as @before_id, or 9223372036854775807 for the first page).
-// is_read: an explicit per-event mark wins, else the "mark all read" watermark decides.
+// Notifications are the events a principal may see (admins: all; users: the visible
+// events of their own orders), minus those they caused themselves, newest first: pass the
+// last id as @before_id, or 9223372036854775807 for the first page.
 func (q *Queries) ListAdminNotifications(ctx context.Context, arg ListAdminNotificationsParams) ([]ListAdminNotificationsRow, error) {
 	rows, err := q.db.Query(ctx, listAdminNotifications,
 		arg.PrincipalID,
@@ -101,13 +199,11 @@ func (q *Queries) ListAdminNotifications(ctx context.Context, arg ListAdminNotif
 }
 
 const listUserNotifications = `-- name: ListUserNotifications :many
-SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0))::boolean AS is_read
+SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
-LEFT JOIN notification_watermarks w ON w.principal_id = $1
-LEFT JOIN notification_reads nr ON nr.principal_id = $1 AND nr.event_id = e.id
-WHERE e.user_id = $1 AND e.user_visible
-  AND e.id < $2 AND e.actor_id IS DISTINCT FROM $1
-  AND (NOT $3::boolean OR NOT COALESCE(nr.is_read, e.id <= COALESCE(w.read_all_up_to, 0)))
+WHERE e.user_id = $1::uuid AND e.user_visible
+  AND e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+  AND NOT ($3::boolean AND notification_is_read($1::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT $4
 `
@@ -170,9 +266,23 @@ func (q *Queries) ListUserNotifications(ctx context.Context, arg ListUserNotific
 	return items, nil
 }
 
+const newestEventID = `-- name: NewestEventID :one
+SELECT COALESCE(max(id), 0)::bigint FROM events
+`
+
+func (q *Queries) NewestEventID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, newestEventID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const raiseReadWatermark = `-- name: RaiseReadWatermark :exec
+WITH cleared AS (
+    DELETE FROM notification_reads WHERE principal_id = $1::uuid AND event_id <= $2
+)
 INSERT INTO notification_watermarks (principal_id, read_all_up_to)
-VALUES ($1, $2)
+VALUES ($1::uuid, $2)
 ON CONFLICT (principal_id) DO UPDATE
 SET read_all_up_to = GREATEST(notification_watermarks.read_all_up_to, EXCLUDED.read_all_up_to)
 `
@@ -182,6 +292,8 @@ type RaiseReadWatermarkParams struct {
 	UpTo        int64
 }
 
+// RaiseReadWatermark marks everything up to @up_to read, dropping the per-event marks it
+// supersedes (an event marked unread again becomes read too).
 func (q *Queries) RaiseReadWatermark(ctx context.Context, arg RaiseReadWatermarkParams) error {
 	_, err := q.db.Exec(ctx, raiseReadWatermark, arg.PrincipalID, arg.UpTo)
 	return err
@@ -189,7 +301,7 @@ func (q *Queries) RaiseReadWatermark(ctx context.Context, arg RaiseReadWatermark
 
 const setNotificationRead = `-- name: SetNotificationRead :exec
 INSERT INTO notification_reads (principal_id, event_id, is_read)
-VALUES ($1, $2, $3)
+VALUES ($1::uuid, $2, $3)
 ON CONFLICT (principal_id, event_id) DO UPDATE SET is_read = EXCLUDED.is_read
 `
 

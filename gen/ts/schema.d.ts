@@ -612,7 +612,7 @@ export interface components {
              */
             updated_at: string;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             last_message: components["schemas"]["MessagePreview"];
             /** @description Messages from the other side after the caller's side's read marker. */
             unread_count: number;

@@ -17,7 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/internal/auth"
+	"orderchat/internal/chat"
 	"orderchat/internal/contracttest"
+	"orderchat/internal/media"
 	"orderchat/internal/store"
 	"orderchat/internal/testdb"
 )
@@ -57,6 +59,7 @@ func newTestServer(t *testing.T) *testServer {
 	handler, err := NewHandler(ctx, Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
+		Chat:     chat.New(pool, media.NewPostgres(pool)),
 		Web:      testWeb,
 		Registry: prometheus.NewRegistry(),
 		Ready: map[string]Check{

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"orderchat/gen/api"
+	"orderchat/internal/chat"
 )
 
 // problemTypePrefix names our problem kinds; the full list is in openapi.yaml.
@@ -46,6 +47,16 @@ var kindByStatus = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
+// statusByKind answers each kind of broken rule.
+var statusByKind = map[chat.Kind]int{
+	chat.Invalid:     http.StatusBadRequest,
+	chat.NotFound:    http.StatusNotFound,
+	chat.Forbidden:   http.StatusForbidden,
+	chat.Conflict:    http.StatusConflict,
+	chat.TooLarge:    http.StatusRequestEntityTooLarge,
+	chat.Unsupported: http.StatusUnsupportedMediaType,
+}
+
 // statusProblem is a problem of the status's default kind.
 func statusProblem(status int, detail string) *problem {
 	return newProblem(status, kindByStatus[status], detail)
@@ -57,8 +68,15 @@ func problemFor(err error) *problem {
 	var p *problem
 	var maxBytes *http.MaxBytesError
 	var pgErr *pgconn.PgError
+	var rule *chat.Error
 	switch {
 	case errors.As(err, &p):
+		return p
+	case errors.As(err, &rule):
+		p := newProblem(statusByKind[rule.Kind], rule.Reason, rule.Detail)
+		if rule.Field != "" {
+			p.fields = []api.FieldError{{Field: rule.Field, Message: rule.Detail}}
+		}
 		return p
 	case errors.As(err, &maxBytes):
 		return statusProblem(http.StatusRequestEntityTooLarge, "the request body is too large")

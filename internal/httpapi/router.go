@@ -18,6 +18,7 @@ import (
 
 	"orderchat/gen/api"
 	"orderchat/internal/auth"
+	"orderchat/internal/chat"
 	"orderchat/openapi"
 )
 
@@ -29,6 +30,7 @@ const maxJSONBody = 1 << 20
 type Deps struct {
 	Logger   *slog.Logger
 	Verifier *auth.Verifier
+	Chat     *chat.Service
 	Ready    map[string]Check // readiness conditions for /readyz
 	Web      fs.FS            // the built web UI (web/dist)
 	Registry *prometheus.Registry
@@ -55,7 +57,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	engine.GET("/readyz", readyz(d.Ready))
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 
-	server := &Server{web: d.Web}
+	server := &Server{chat: d.Chat, web: d.Web}
 	strict := api.NewStrictHandlerWithOptions(server, nil, api.StrictGinServerOptions{
 		RequestErrorHandlerFunc: func(c *gin.Context, err error) {
 			writeProblem(c, statusProblem(http.StatusBadRequest, err.Error()))

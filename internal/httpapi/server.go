@@ -7,12 +7,14 @@ import (
 	"net/http"
 
 	"orderchat/gen/api"
+	"orderchat/internal/chat"
 	"orderchat/openapi"
 )
 
 // Server implements the operations of openapi.yaml.
 type Server struct {
-	web fs.FS // the built web UI (web/dist)
+	chat *chat.Service
+	web  fs.FS // the built web UI (web/dist)
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -33,62 +35,6 @@ func (s *Server) GetApiReference(ctx context.Context, _ api.GetApiReferenceReque
 		return nil, statusProblem(http.StatusServiceUnavailable, "the web assets were not built into this binary; run `make build`")
 	}
 	return api.GetApiReference200TexthtmlResponse{Body: bytes.NewReader(page), ContentLength: int64(len(page))}, nil
-}
-
-func (s *Server) CreateOrder(ctx context.Context, req api.CreateOrderRequestObject) (api.CreateOrderResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) ListOrders(ctx context.Context, req api.ListOrdersRequestObject) (api.ListOrdersResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) GetOrder(ctx context.Context, req api.GetOrderRequestObject) (api.GetOrderResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) UpdateOrder(ctx context.Context, req api.UpdateOrderRequestObject) (api.UpdateOrderResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) ListThreads(ctx context.Context, req api.ListThreadsRequestObject) (api.ListThreadsResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) GetThread(ctx context.Context, req api.GetThreadRequestObject) (api.GetThreadResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) UpdateThread(ctx context.Context, req api.UpdateThreadRequestObject) (api.UpdateThreadResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) MarkThreadRead(ctx context.Context, req api.MarkThreadReadRequestObject) (api.MarkThreadReadResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) ListMessages(ctx context.Context, req api.ListMessagesRequestObject) (api.ListMessagesResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequestObject) (api.CreateMessageResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) GetMessageMedia(ctx context.Context, req api.GetMessageMediaRequestObject) (api.GetMessageMediaResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) ListNotifications(ctx context.Context, req api.ListNotificationsRequestObject) (api.ListNotificationsResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) UpdateNotification(ctx context.Context, req api.UpdateNotificationRequestObject) (api.UpdateNotificationResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (s *Server) MarkAllNotificationsRead(ctx context.Context, req api.MarkAllNotificationsReadRequestObject) (api.MarkAllNotificationsReadResponseObject, error) {
-	return nil, errNotImplemented
 }
 
 func (s *Server) CreateSseTicket(ctx context.Context, req api.CreateSseTicketRequestObject) (api.CreateSseTicketResponseObject, error) {

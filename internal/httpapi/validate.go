@@ -69,11 +69,15 @@ func (ct *contract) middleware(c *gin.Context) {
 		specReq.URL = &specURL
 	}
 
+	// Bound every body before anything reads it. The validator reads JSON bodies whole;
+	// multipart uploads are left to their handler, which streams them.
 	multipart := isMultipart(c.Request)
-	if !multipart && c.Request.Body != nil {
-		// The validator reads the whole body; bound it first. Multipart uploads are
-		// streamed and bounded by their handler instead.
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, ct.jsonBody)
+	if c.Request.Body != nil {
+		limit := ct.jsonBody
+		if multipart {
+			limit = maxUploadBody
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		specReq.Body = c.Request.Body
 	}
 	err = openapi3filter.ValidateRequest(c.Request.Context(), &openapi3filter.RequestValidationInput{

@@ -1,0 +1,220 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"orderchat/gen/api"
+	"orderchat/gen/db"
+	"orderchat/internal/auth"
+	"orderchat/internal/media"
+)
+
+// MaxMessageRunes is the longest message text (openapi.yaml: MessageContent).
+const MaxMessageRunes = 4000
+
+// NewMessage is a post to a thread. Owner, when given, must match the caller's side.
+type NewMessage struct {
+	ThreadID  uuid.UUID
+	Content   string
+	Owner     *api.Owner
+	MessageID *uuid.UUID // client-chosen: makes the post idempotent
+	Media     *Attachment
+}
+
+// Attachment is an uploaded file, already read within media.MaxBytes.
+type Attachment struct {
+	Filename string
+	Data     []byte
+}
+
+// PostMessage stores a message, touches the thread and appends messages.new, in one
+// transaction. A repeated client message_id returns the stored message with created
+// false and changes nothing.
+func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessage) (msg api.Message, created bool, err error) {
+	if m.Owner != nil && string(*m.Owner) != side(p) {
+		return api.Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "owner",
+			Detail: fmt.Sprintf("owner is taken from the token; you write as %s, not %s", side(p), *m.Owner)}
+	}
+	if !utf8.ValidString(m.Content) || utf8.RuneCountInString(m.Content) > MaxMessageRunes {
+		return api.Message{}, false, invalid("message_content", "message_content must be UTF-8 text of at most %d characters", MaxMessageRunes)
+	}
+	var contentType *string
+	var size *int64
+	var filename *string
+	if m.Media != nil {
+		ct, err := checkAttachment(m.Media)
+		if err != nil {
+			return api.Message{}, false, err
+		}
+		n := int64(len(m.Media.Data))
+		contentType, size, filename = &ct, &n, &m.Media.Filename
+	} else if m.Content == "" {
+		return api.Message{}, false, invalid("message_content", "a message needs text or an attachment")
+	}
+	thread, err := s.visibleThread(ctx, p, m.ThreadID)
+	if err != nil {
+		return api.Message{}, false, err
+	}
+	id := uuid.New()
+	if m.MessageID != nil {
+		id = *m.MessageID
+		if stored, ok, err := s.storedRetry(ctx, p, m.ThreadID, id); ok || err != nil {
+			return stored, false, err
+		}
+	}
+
+	var row db.InsertMessageRow
+	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		now := time.Now().UTC()
+		touched, err := q.TouchThread(ctx, db.TouchThreadParams{ThreadID: m.ThreadID, At: now})
+		if err != nil {
+			return fmt.Errorf("touch thread %s: %w", m.ThreadID, err)
+		}
+		if !touched.IsActive {
+			return &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
+		}
+		row, err = q.InsertMessage(ctx, db.InsertMessageParams{
+			MessageID: id, ThreadID: m.ThreadID, Owner: side(p), AuthorID: p.Subject, MessageContent: m.Content,
+			MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename, CreatedAt: now,
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errDuplicateID // a concurrent post with the same id won
+		}
+		if err != nil {
+			return fmt.Errorf("insert message: %w", err)
+		}
+		if m.Media != nil {
+			if err := s.media.Save(ctx, tx, id, m.Media.Data); err != nil {
+				return err
+			}
+		}
+		_, err = appendEvent(ctx, q, event{
+			resource: "messages", resourceType: MessageNew, orderID: thread.OrderID, threadID: m.ThreadID,
+			owner: thread.UserID, userVisible: true, actor: p,
+			meta: map[string]any{
+				"message_id": id, "owner": side(p), "created_at": row.CreatedAt.UTC(),
+				"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
+			},
+		})
+		return err
+	})
+	if errors.Is(err, errDuplicateID) {
+		stored, ok, err := s.storedRetry(ctx, p, m.ThreadID, id)
+		if !ok && err == nil {
+			err = errDuplicateID
+		}
+		return stored, false, err
+	}
+	if err != nil {
+		return api.Message{}, false, err
+	}
+	// A new message is the thread's newest, so the other side has not seen it yet.
+	return toMessage(db.ListMessagesRow{
+		MessageID: row.MessageID, Seq: row.Seq, ThreadID: row.ThreadID, Owner: row.Owner, AuthorID: row.AuthorID,
+		MessageContent: row.MessageContent, MediaContentType: row.MediaContentType, MediaSizeBytes: row.MediaSizeBytes,
+		MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Seen: false,
+	}), true, nil
+}
+
+// errDuplicateID is a client message_id already used by someone else or elsewhere.
+var errDuplicateID = &Error{Kind: Conflict, Reason: "duplicate-message-id", Field: "message_id",
+	Detail: "this message_id is already used; choose a fresh UUID for a new message"}
+
+// storedRetry finds a message stored earlier under id. ok is true when it is the
+// caller's own post to this thread (a retry); an id taken otherwise is a conflict.
+func (s *Service) storedRetry(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (api.Message, bool, error) {
+	stored, err := s.q.GetMessageView(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return api.Message{}, false, nil
+	}
+	if err != nil {
+		return api.Message{}, false, fmt.Errorf("load message %s: %w", id, err)
+	}
+	if stored.ThreadID != threadID || stored.AuthorID != p.Subject {
+		return api.Message{}, false, errDuplicateID
+	}
+	return toMessage(db.ListMessagesRow(stored)), true, nil
+}
+
+// ListMessages pages a thread's messages oldest first, without their attachments' bytes.
+func (s *Service) ListMessages(ctx context.Context, p auth.Principal, threadID uuid.UUID, pr PageRequest) (Page[api.Message], error) {
+	if _, err := s.visibleThread(ctx, p, threadID); err != nil {
+		return Page[api.Message]{}, err
+	}
+	var key seqKey
+	if err := decodeCursor(pr.Cursor, &key); err != nil {
+		return Page[api.Message]{}, err
+	}
+	limit := pr.limit()
+	rows, err := s.q.ListMessages(ctx, db.ListMessagesParams{ThreadID: threadID, AfterSeq: key.Seq, RowLimit: int32(limit + 1)})
+	if err != nil {
+		return Page[api.Message]{}, fmt.Errorf("list messages of %s: %w", threadID, err)
+	}
+	return paginate(rows, limit, toMessage, func(r db.ListMessagesRow) any { return seqKey{Seq: r.Seq} }), nil
+}
+
+// StoredMedia is an attachment ready to serve.
+type StoredMedia struct {
+	ContentType string
+	Filename    string
+	Data        []byte
+}
+
+// GetMedia returns the attachment of a message the caller may see.
+func (s *Service) GetMedia(ctx context.Context, p auth.Principal, messageID uuid.UUID) (StoredMedia, error) {
+	msg, err := s.q.GetMessage(ctx, messageID)
+	if err != nil {
+		return StoredMedia{}, noRows(err, "message")
+	}
+	if _, err := s.visibleThread(ctx, p, msg.ThreadID); err != nil {
+		return StoredMedia{}, notFound("message")
+	}
+	if msg.MediaContentType == nil {
+		return StoredMedia{}, notFound("attachment")
+	}
+	data, err := s.media.Load(ctx, messageID)
+	if errors.Is(err, media.ErrNotFound) {
+		return StoredMedia{}, notFound("attachment")
+	}
+	if err != nil {
+		return StoredMedia{}, fmt.Errorf("load attachment of %s: %w", messageID, err)
+	}
+	return StoredMedia{ContentType: *msg.MediaContentType, Filename: *msg.MediaFilename, Data: data}, nil
+}
+
+// checkAttachment enforces the size and type rules and returns the sniffed type.
+func checkAttachment(a *Attachment) (string, error) {
+	switch {
+	case len(a.Data) == 0:
+		return "", invalid("media_data", "the attachment is empty")
+	case len(a.Data) > media.MaxBytes:
+		return "", &Error{Kind: TooLarge, Reason: "too-large", Field: "media_data", Detail: fmt.Sprintf("the attachment is larger than %d bytes", media.MaxBytes)}
+	}
+	contentType, ok := media.Sniff(a.Data)
+	if !ok {
+		return "", &Error{Kind: Unsupported, Reason: "unsupported-media-type", Field: "media_data",
+			Detail: fmt.Sprintf("attachments of type %s are not allowed; send an image (png, jpeg, gif, webp), a pdf, or an mp4/webm video", contentType)}
+	}
+	return contentType, nil
+}
+
+func toMessage(r db.ListMessagesRow) api.Message {
+	m := api.Message{
+		MessageId: r.MessageID, ThreadId: r.ThreadID, MessageContent: r.MessageContent, Owner: api.Owner(r.Owner),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Seen: r.Seen,
+	}
+	if r.MediaContentType != nil {
+		m.Media = &api.Media{
+			ContentType: api.MediaContentType(*r.MediaContentType), SizeBytes: *r.MediaSizeBytes, Filename: *r.MediaFilename,
+			Url: "/api/messages/" + r.MessageID.String() + "/media",
+		}
+	}
+	return m
+}

@@ -1,0 +1,119 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+
+	"orderchat/gen/api"
+	"orderchat/gen/db"
+	"orderchat/internal/auth"
+)
+
+// NotificationPage is a page of notifications plus the caller's total unread count.
+type NotificationPage struct {
+	Page[api.Notification]
+	Unread int
+}
+
+// idKey positions a page in a newest-first listing of events.
+type idKey struct {
+	ID int64 `json:"id"`
+}
+
+// ListNotifications pages the events addressed to the caller, newest first, with read state.
+func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unreadOnly bool, pr PageRequest) (NotificationPage, error) {
+	key := idKey{ID: math.MaxInt64}
+	if err := decodeCursor(pr.Cursor, &key); err != nil {
+		return NotificationPage{}, err
+	}
+	limit := pr.limit()
+	var rows []db.ListAdminNotificationsRow
+	var unread int32
+	var err error
+	if p.IsAdmin() {
+		rows, err = s.q.ListAdminNotifications(ctx, db.ListAdminNotificationsParams{PrincipalID: p.Subject, BeforeID: key.ID, UnreadOnly: unreadOnly, RowLimit: int32(limit + 1)})
+		if err == nil {
+			unread, err = s.q.CountAdminUnread(ctx, p.Subject)
+		}
+	} else {
+		var rs []db.ListUserNotificationsRow
+		rs, err = s.q.ListUserNotifications(ctx, db.ListUserNotificationsParams{PrincipalID: p.Subject, BeforeID: key.ID, UnreadOnly: unreadOnly, RowLimit: int32(limit + 1)})
+		for _, r := range rs {
+			rows = append(rows, db.ListAdminNotificationsRow(r))
+		}
+		if err == nil {
+			unread, err = s.q.CountUserUnread(ctx, p.Subject)
+		}
+	}
+	if err != nil {
+		return NotificationPage{}, fmt.Errorf("list notifications: %w", err)
+	}
+	page := paginate(rows, limit, toNotification, func(r db.ListAdminNotificationsRow) any { return idKey{ID: r.ID} })
+	return NotificationPage{Page: page, Unread: int(unread)}, nil
+}
+
+// SetNotificationRead marks one of the caller's notifications read or unread.
+func (s *Service) SetNotificationRead(ctx context.Context, p auth.Principal, id int64, isRead bool) (api.Notification, error) {
+	n, err := s.notification(ctx, p, id)
+	if err != nil {
+		return api.Notification{}, err
+	}
+	if err := s.q.SetNotificationRead(ctx, db.SetNotificationReadParams{PrincipalID: p.Subject, EventID: id, IsRead: isRead}); err != nil {
+		return api.Notification{}, fmt.Errorf("mark notification %d: %w", id, err)
+	}
+	n.IsRead = isRead
+	return n, nil
+}
+
+// MarkAllNotificationsRead marks every notification of the caller read and says how
+// many were unread.
+func (s *Service) MarkAllNotificationsRead(ctx context.Context, p auth.Principal) (int, error) {
+	var unread int32
+	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		newest, err := q.NewestEventID(ctx)
+		if err != nil {
+			return fmt.Errorf("read newest event: %w", err)
+		}
+		if p.IsAdmin() {
+			unread, err = q.CountAdminUnread(ctx, p.Subject)
+		} else {
+			unread, err = q.CountUserUnread(ctx, p.Subject)
+		}
+		if err != nil {
+			return fmt.Errorf("count unread: %w", err)
+		}
+		return q.RaiseReadWatermark(ctx, db.RaiseReadWatermarkParams{PrincipalID: p.Subject, UpTo: newest})
+	})
+	return int(unread), err
+}
+
+func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) (api.Notification, error) {
+	if p.IsAdmin() {
+		row, err := s.q.GetAdminNotification(ctx, db.GetAdminNotificationParams{PrincipalID: p.Subject, ID: id})
+		if err != nil {
+			return api.Notification{}, noRows(err, "notification")
+		}
+		return toNotification(db.ListAdminNotificationsRow(row)), nil
+	}
+	row, err := s.q.GetUserNotification(ctx, db.GetUserNotificationParams{PrincipalID: p.Subject, ID: id})
+	if err != nil {
+		return api.Notification{}, noRows(err, "notification")
+	}
+	return toNotification(db.ListAdminNotificationsRow(row)), nil
+}
+
+func toNotification(r db.ListAdminNotificationsRow) api.Notification {
+	var meta map[string]any
+	_ = json.Unmarshal(r.Meta, &meta) // written by appendEvent from a Go map: always an object
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	return api.Notification{
+		Id: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, CreatedAt: r.CreatedAt.UTC(), IsRead: r.IsRead,
+		Data: api.NotificationData{OrderId: r.OrderID, ThreadId: r.ThreadID, Meta: meta},
+	}
+}

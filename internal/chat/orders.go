@@ -1,0 +1,184 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"orderchat/gen/api"
+	"orderchat/gen/db"
+	"orderchat/internal/auth"
+)
+
+// finalStatuses cannot be left once reached.
+var finalStatuses = map[api.OrderStatus]bool{api.Delivered: true, api.Cancelled: true}
+
+// CreateOrder places an order for the calling user and opens its thread, in one
+// transaction that also appends orders.created.
+func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []api.OrderItem) (api.Order, error) {
+	if p.IsAdmin() {
+		return api.Order{}, forbidden("orders are placed by customers; admins cannot place them")
+	}
+	// The contract bounds items (100), quantities (10,000) and prices (10^8 cents), so the
+	// total stays far below int64's range.
+	var total int64
+	for _, it := range items {
+		total += int64(it.Quantity) * it.UnitPriceCents
+	}
+	orderID, threadID := uuid.New(), uuid.New()
+	var order db.Order
+	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		var err error
+		if order, err = q.InsertOrder(ctx, db.InsertOrderParams{OrderID: orderID, UserID: p.Subject, TotalCents: total}); err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		rows := make([]db.InsertOrderItemsParams, len(items))
+		for i, it := range items {
+			rows[i] = db.InsertOrderItemsParams{OrderID: orderID, Position: int32(i), Name: it.Name, Quantity: it.Quantity, UnitPriceCents: it.UnitPriceCents}
+		}
+		if _, err := q.InsertOrderItems(ctx, rows); err != nil {
+			return fmt.Errorf("insert order items: %w", err)
+		}
+		if _, err := q.InsertThread(ctx, db.InsertThreadParams{ThreadID: threadID, OrderID: orderID, UserID: p.Subject}); err != nil {
+			return fmt.Errorf("insert thread: %w", err)
+		}
+		_, err = appendEvent(ctx, q, event{
+			resource: "orders", resourceType: OrderCreated, orderID: orderID, threadID: threadID,
+			owner: p.Subject, userVisible: false, actor: p,
+			meta: map[string]any{"user_id": p.Subject, "status": order.Status, "total_cents": total, "item_count": len(items)},
+		})
+		return err
+	})
+	if err != nil {
+		return api.Order{}, err
+	}
+	return toOrder(order, threadID, items), nil
+}
+
+// GetOrder returns one order the caller may see.
+func (s *Service) GetOrder(ctx context.Context, p auth.Principal, id uuid.UUID) (api.Order, error) {
+	row, err := s.q.GetOrder(ctx, id)
+	if err != nil {
+		return api.Order{}, noRows(err, "order")
+	}
+	if !canSee(p, row.Order.UserID) {
+		return api.Order{}, notFound("order")
+	}
+	orders, err := s.withItems(ctx, []db.Order{row.Order}, []uuid.UUID{row.ThreadID})
+	if err != nil {
+		return api.Order{}, err
+	}
+	return orders[0], nil
+}
+
+// ListOrders pages the caller's orders (admins: all), newest first, optionally in one status.
+func (s *Service) ListOrders(ctx context.Context, p auth.Principal, status *api.OrderStatus, pr PageRequest) (Page[api.Order], error) {
+	key := firstTimeKey
+	if err := decodeCursor(pr.Cursor, &key); err != nil {
+		return Page[api.Order]{}, err
+	}
+	limit := pr.limit()
+	fetch := int32(limit + 1)
+	var rows []db.ListOrdersRow
+	var err error
+	switch {
+	case !p.IsAdmin():
+		var rs []db.ListUserOrdersRow
+		rs, err = s.q.ListUserOrders(ctx, db.ListUserOrdersParams{UserID: p.Subject, Status: (*string)(status), BeforeCreatedAt: key.At, BeforeOrderID: key.ID, RowLimit: fetch})
+		for _, r := range rs {
+			rows = append(rows, db.ListOrdersRow(r))
+		}
+	case status != nil:
+		var rs []db.ListOrdersByStatusRow
+		rs, err = s.q.ListOrdersByStatus(ctx, db.ListOrdersByStatusParams{Status: string(*status), BeforeCreatedAt: key.At, BeforeOrderID: key.ID, RowLimit: fetch})
+		for _, r := range rs {
+			rows = append(rows, db.ListOrdersRow(r))
+		}
+	default:
+		rows, err = s.q.ListOrders(ctx, db.ListOrdersParams{BeforeCreatedAt: key.At, BeforeOrderID: key.ID, RowLimit: fetch})
+	}
+	if err != nil {
+		return Page[api.Order]{}, fmt.Errorf("list orders: %w", err)
+	}
+	page := paginate(rows, limit, func(r db.ListOrdersRow) db.ListOrdersRow { return r },
+		func(r db.ListOrdersRow) any { return timeKey{At: r.Order.CreatedAt, ID: r.Order.OrderID} })
+	orders := make([]db.Order, len(page.Items))
+	threads := make([]uuid.UUID, len(page.Items))
+	for i, r := range page.Items {
+		orders[i], threads[i] = r.Order, r.ThreadID
+	}
+	items, err := s.withItems(ctx, orders, threads)
+	return Page[api.Order]{Items: items, Next: page.Next}, err
+}
+
+// UpdateOrderStatus lets an admin move an order to another status. Setting the current
+// status again changes nothing; leaving a final status is a conflict.
+func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uuid.UUID, status api.OrderStatus) (api.Order, error) {
+	if !p.IsAdmin() {
+		return api.Order{}, forbidden("only admins change an order's status")
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		current, err := q.LockOrder(ctx, id)
+		if err != nil {
+			return noRows(err, "order")
+		}
+		previous := api.OrderStatus(current.Status)
+		if previous == status {
+			return nil
+		}
+		if finalStatuses[previous] {
+			return &Error{Kind: Conflict, Reason: "order-final", Field: "status",
+				Detail: fmt.Sprintf("the order is %s, a final status; it cannot become %s", previous, status)}
+		}
+		if _, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{OrderID: id, Status: string(status)}); err != nil {
+			return fmt.Errorf("set order status: %w", err)
+		}
+		thread, err := q.GetThreadByOrder(ctx, id)
+		if err != nil {
+			return fmt.Errorf("load thread of order %s: %w", id, err)
+		}
+		_, err = appendEvent(ctx, q, event{
+			resource: "orders", resourceType: OrderUpdated, orderID: id, threadID: thread.ThreadID,
+			owner: current.UserID, userVisible: true, actor: p,
+			meta: map[string]any{"status": status, "previous_status": previous},
+		})
+		return err
+	})
+	if err != nil {
+		return api.Order{}, err
+	}
+	return s.GetOrder(ctx, p, id)
+}
+
+// withItems loads the items of orders (one query for the page) and builds the API orders.
+func (s *Service) withItems(ctx context.Context, orders []db.Order, threads []uuid.UUID) ([]api.Order, error) {
+	ids := make([]uuid.UUID, len(orders))
+	for i, o := range orders {
+		ids[i] = o.OrderID
+	}
+	rows, err := s.q.ListOrderItems(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load order items: %w", err)
+	}
+	items := make(map[uuid.UUID][]api.OrderItem, len(orders))
+	for _, r := range rows {
+		items[r.OrderID] = append(items[r.OrderID], api.OrderItem{Name: r.Name, Quantity: r.Quantity, UnitPriceCents: r.UnitPriceCents})
+	}
+	out := make([]api.Order, len(orders))
+	for i, o := range orders {
+		out[i] = toOrder(o, threads[i], items[o.OrderID])
+	}
+	return out, nil
+}
+
+func toOrder(o db.Order, threadID uuid.UUID, items []api.OrderItem) api.Order {
+	if items == nil {
+		items = []api.OrderItem{}
+	}
+	return api.Order{
+		OrderId: o.OrderID, UserId: o.UserID, Status: api.OrderStatus(o.Status), Items: items,
+		TotalCents: o.TotalCents, ThreadId: threadID, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
+	}
+}

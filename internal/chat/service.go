@@ -1,0 +1,56 @@
+// Package chat holds orderchat's rules: who may see and change which order, thread,
+// message and notification, and the event each change appends to the event log in the
+// same transaction.
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"orderchat/gen/db"
+	"orderchat/internal/auth"
+	"orderchat/internal/media"
+)
+
+// Service carries out the operations of the API for an authenticated principal.
+type Service struct {
+	pool  *pgxpool.Pool
+	q     *db.Queries
+	media media.Store
+}
+
+// New returns a Service over pool, storing attachments in store.
+func New(pool *pgxpool.Pool, store media.Store) *Service {
+	return &Service{pool: pool, q: db.New(pool), media: store}
+}
+
+// inTx runs fn in one transaction, committed only when fn succeeds.
+func (s *Service) inTx(ctx context.Context, fn func(tx pgx.Tx, q *db.Queries) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(tx, s.q.WithTx(tx)) })
+}
+
+// side is which side of a thread a principal speaks for.
+func side(p auth.Principal) string {
+	if p.IsAdmin() {
+		return "admin"
+	}
+	return "user"
+}
+
+// canSee reports whether p may see a resource owned by the user owner.
+func canSee(p auth.Principal, owner uuid.UUID) bool {
+	return p.IsAdmin() || p.Subject == owner
+}
+
+// noRows turns "no row" into a NotFound for what, and wraps other errors with context.
+func noRows(err error, what string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound(what)
+	}
+	return fmt.Errorf("load %s: %w", what, err)
+}

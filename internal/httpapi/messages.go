@@ -1,0 +1,78 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"orderchat/gen/api"
+	"orderchat/internal/chat"
+	"orderchat/internal/media"
+)
+
+func (s *Server) ListMessages(ctx context.Context, req api.ListMessagesRequestObject) (api.ListMessagesResponseObject, error) {
+	page, err := s.chat.ListMessages(ctx, principalFrom(ctx), req.Params.ThreadId, chat.PageRequest{Cursor: req.Params.Cursor, Limit: req.Params.Limit})
+	if err != nil {
+		return nil, err
+	}
+	return api.ListMessages200JSONResponse{Items: page.Items, NextCursor: page.Next}, nil
+}
+
+// CreateMessage accepts JSON, or multipart/form-data with one `media_data` file part.
+func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequestObject) (api.CreateMessageResponseObject, error) {
+	var m chat.NewMessage
+	if req.MultipartBody != nil {
+		var err error
+		if m, err = readUpload(req.MultipartBody); err != nil {
+			return nil, err
+		}
+	} else {
+		body := req.JSONBody
+		m = chat.NewMessage{ThreadID: body.ThreadId, Owner: body.Owner, MessageID: body.MessageId}
+		if body.MessageContent != nil {
+			m.Content = *body.MessageContent
+		}
+	}
+	msg, created, err := s.chat.PostMessage(ctx, principalFrom(ctx), m)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		return api.CreateMessage200JSONResponse(msg), nil
+	}
+	return api.CreateMessage201JSONResponse(msg), nil
+}
+
+func (s *Server) GetMessageMedia(ctx context.Context, req api.GetMessageMediaRequestObject) (api.GetMessageMediaResponseObject, error) {
+	stored, err := s.chat.GetMedia(ctx, principalFrom(ctx), req.MessageId)
+	if err != nil {
+		return nil, err
+	}
+	return mediaResponse(stored), nil
+}
+
+// mediaResponse serves an attachment so that it can never run script in our origin:
+// the sniffed type with nosniff, a sandboxing CSP, and a download for anything but images.
+type mediaResponse chat.StoredMedia
+
+func (m mediaResponse) VisitGetMessageMediaResponse(w http.ResponseWriter) error {
+	disposition := "attachment"
+	if media.Inline(m.ContentType) {
+		disposition = "inline"
+	}
+	h := w.Header()
+	h.Set("Content-Type", m.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(m.Data)))
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": m.Filename}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
+	h.Set("Cache-Control", "private, max-age=3600")
+	w.WriteHeader(http.StatusOK)
+	if _, err := bytes.NewReader(m.Data).WriteTo(w); err != nil {
+		return fmt.Errorf("write attachment: %w", err)
+	}
+	return nil
+}

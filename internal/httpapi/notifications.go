@@ -1,0 +1,33 @@
+package httpapi
+
+import (
+	"context"
+
+	"orderchat/gen/api"
+	"orderchat/internal/chat"
+)
+
+func (s *Server) ListNotifications(ctx context.Context, req api.ListNotificationsRequestObject) (api.ListNotificationsResponseObject, error) {
+	unreadOnly := req.Params.UnreadOnly != nil && *req.Params.UnreadOnly
+	page, err := s.chat.ListNotifications(ctx, principalFrom(ctx), unreadOnly, chat.PageRequest{Cursor: req.Params.Cursor, Limit: req.Params.Limit})
+	if err != nil {
+		return nil, err
+	}
+	return api.ListNotifications200JSONResponse{Items: page.Items, NextCursor: page.Next, UnreadCount: page.Unread}, nil
+}
+
+func (s *Server) UpdateNotification(ctx context.Context, req api.UpdateNotificationRequestObject) (api.UpdateNotificationResponseObject, error) {
+	n, err := s.chat.SetNotificationRead(ctx, principalFrom(ctx), req.Id, req.Body.IsRead)
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateNotification200JSONResponse(n), nil
+}
+
+func (s *Server) MarkAllNotificationsRead(ctx context.Context, _ api.MarkAllNotificationsReadRequestObject) (api.MarkAllNotificationsReadResponseObject, error) {
+	updated, err := s.chat.MarkAllNotificationsRead(ctx, principalFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return api.MarkAllNotificationsRead200JSONResponse{Updated: updated}, nil
+}
