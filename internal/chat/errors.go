@@ -6,12 +6,12 @@ import "fmt"
 type Kind int
 
 const (
-	Invalid   Kind = iota + 1 // the input breaks a rule the schema cannot express
-	NotFound                  // no such resource, or it belongs to another user
-	Forbidden                 // the caller's role may not do this
-	Conflict                  // the resource's state forbids the change
-	TooLarge                  // an attachment over MaxMediaBytes
-	Unsupported               // an attachment of a type not allowed
+	Invalid     Kind = iota + 1 // the input breaks a rule the schema cannot express
+	NotFound                    // no such resource, or it belongs to another user
+	Forbidden                   // the caller's role may not do this
+	Conflict                    // the resource's state forbids the change
+	TooLarge                    // an attachment over MaxMediaBytes
+	Unsupported                 // an attachment of a type not allowed
 )
 
 // Error is a rule the service enforced. Reason is a stable slug (e.g. "thread-closed")

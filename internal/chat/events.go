@@ -13,11 +13,11 @@ import (
 
 // The event types of design.md; resource is the part before the dot.
 const (
-	OrderCreated  = "orders.created"
-	OrderUpdated  = "orders.updated"
-	MessageNew    = "messages.new"
-	ThreadClosed  = "threads.closed"
-	ThreadRead    = "threads.read"
+	OrderCreated = "orders.created"
+	OrderUpdated = "orders.updated"
+	MessageNew   = "messages.new"
+	ThreadClosed = "threads.closed"
+	ThreadRead   = "threads.read"
 )
 
 // event is one change to append to the event log.
