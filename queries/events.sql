@@ -3,19 +3,32 @@ INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_
 VALUES (@resource, @resource_type, @order_id, @thread_id, @user_id, @user_visible, @actor_id, @meta)
 RETURNING *;
 
--- name: ListEventsAfter :many
-SELECT * FROM events WHERE id > @after_id ORDER BY id LIMIT @row_limit;
+-- Replay and catch-up read the log in id order, after @after_id and up to @up_to_id.
 
--- name: ListUserEventsAfter :many
+-- name: ListEvents :many
 SELECT * FROM events
-WHERE user_id = @user_id AND user_visible AND id > @after_id
+WHERE id > @after_id AND id <= @up_to_id
 ORDER BY id LIMIT @row_limit;
 
--- name: EventBounds :one
-SELECT COALESCE(min(id), 0)::bigint AS oldest_id, COALESCE(max(id), 0)::bigint AS newest_id FROM events;
+-- name: ListUserEvents :many
+SELECT * FROM events
+WHERE user_id = @user_id::uuid AND user_visible AND id > @after_id AND id <= @up_to_id
+ORDER BY id LIMIT @row_limit;
 
--- name: DeleteEventsBefore :execrows
-DELETE FROM events WHERE created_at < @before;
+-- name: NewestEventID :one
+SELECT COALESCE(max(id), 0)::bigint FROM events;
+
+-- name: PrunedUpTo :one
+SELECT pruned_up_to FROM event_log_state;
+
+-- PruneEvents deletes the events created before @before and records the highest id gone.
+-- name: PruneEvents :execrows
+WITH gone AS (
+    DELETE FROM events WHERE created_at < @before RETURNING id
+)
+UPDATE event_log_state
+SET pruned_up_to = GREATEST(pruned_up_to, (SELECT COALESCE(max(id), 0) FROM gone))
+WHERE (SELECT count(*) FROM gone) > 0;
 
 -- LockEventLog serializes event writers from their event insert to their commit, so that
 -- event ids become visible in id order: a reader that saw id N will never later find a

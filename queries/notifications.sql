@@ -39,9 +39,6 @@ SELECT count(*)::int FROM events e
 WHERE e.user_id = @principal_id::uuid AND e.user_visible
   AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
 
--- name: NewestEventID :one
-SELECT COALESCE(max(id), 0)::bigint FROM events;
-
 -- name: SetNotificationRead :exec
 INSERT INTO notification_reads (principal_id, event_id, is_read)
 VALUES (@principal_id::uuid, @event_id, @is_read)

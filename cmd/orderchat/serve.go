@@ -17,6 +17,7 @@ import (
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/config"
+	"orderchat/internal/events"
 	"orderchat/internal/httpapi"
 	"orderchat/internal/media"
 	"orderchat/internal/store"
@@ -78,15 +79,27 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	registry := prometheus.NewRegistry()
+	hub, err := events.NewHub(ctx, pool, events.Options{Heartbeat: cfg.SSEHeartbeat, Logger: log, Registerer: registry})
+	if err != nil {
+		return err
+	}
+	tickets := events.NewTickets(pool)
+	go hub.Run(ctx)
+	go hub.Maintain(ctx, maintenanceInterval(cfg.EventRetention), cfg.EventRetention, tickets)
+
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:   log,
 		Verifier: verifier,
 		Chat:     chat.New(pool, media.NewPostgres(pool)),
+		Hub:      hub,
+		Tickets:  tickets,
 		Web:      webFS,
-		Registry: prometheus.NewRegistry(),
+		Registry: registry,
 		Ready: map[string]httpapi.Check{
 			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+			"listener":   hub.Ready,
 		},
 	})
 	if err != nil {
@@ -105,6 +118,7 @@ func serve(ctx context.Context, args []string) error {
 		// No WriteTimeout: event streams and media downloads are long-lived writes.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(hub.Shutdown) // streams end (with a jittered retry) so that Shutdown can drain
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
 	log.Info("listening", "addr", listener.Addr().String())
@@ -145,6 +159,11 @@ func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error)
 		ac.Secret = nil
 	}
 	return auth.NewVerifier(ctx, ac)
+}
+
+// maintenanceInterval prunes often enough that events outlive retention by at most a tenth.
+func maintenanceInterval(retention time.Duration) time.Duration {
+	return min(max(retention/10, time.Minute), 10*time.Minute)
 }
 
 // localURL is how a browser on this machine reaches the listener.

@@ -13,34 +13,6 @@ import (
 	"github.com/google/uuid"
 )
 
-const deleteEventsBefore = `-- name: DeleteEventsBefore :execrows
-DELETE FROM events WHERE created_at < $1
-`
-
-func (q *Queries) DeleteEventsBefore(ctx context.Context, before time.Time) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteEventsBefore, before)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const eventBounds = `-- name: EventBounds :one
-SELECT COALESCE(min(id), 0)::bigint AS oldest_id, COALESCE(max(id), 0)::bigint AS newest_id FROM events
-`
-
-type EventBoundsRow struct {
-	OldestID int64
-	NewestID int64
-}
-
-func (q *Queries) EventBounds(ctx context.Context) (EventBoundsRow, error) {
-	row := q.db.QueryRow(ctx, eventBounds)
-	var i EventBoundsRow
-	err := row.Scan(&i.OldestID, &i.NewestID)
-	return i, err
-}
-
 const insertEvent = `-- name: InsertEvent :one
 INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -85,17 +57,22 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (Event
 	return i, err
 }
 
-const listEventsAfter = `-- name: ListEventsAfter :many
-SELECT id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at FROM events WHERE id > $1 ORDER BY id LIMIT $2
+const listEvents = `-- name: ListEvents :many
+
+SELECT id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at FROM events
+WHERE id > $1 AND id <= $2
+ORDER BY id LIMIT $3
 `
 
-type ListEventsAfterParams struct {
+type ListEventsParams struct {
 	AfterID  int64
+	UpToID   int64
 	RowLimit int32
 }
 
-func (q *Queries) ListEventsAfter(ctx context.Context, arg ListEventsAfterParams) ([]Event, error) {
-	rows, err := q.db.Query(ctx, listEventsAfter, arg.AfterID, arg.RowLimit)
+// Replay and catch-up read the log in id order, after @after_id and up to @up_to_id.
+func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]Event, error) {
+	rows, err := q.db.Query(ctx, listEvents, arg.AfterID, arg.UpToID, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -125,20 +102,26 @@ func (q *Queries) ListEventsAfter(ctx context.Context, arg ListEventsAfterParams
 	return items, nil
 }
 
-const listUserEventsAfter = `-- name: ListUserEventsAfter :many
+const listUserEvents = `-- name: ListUserEvents :many
 SELECT id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at FROM events
-WHERE user_id = $1 AND user_visible AND id > $2
-ORDER BY id LIMIT $3
+WHERE user_id = $1::uuid AND user_visible AND id > $2 AND id <= $3
+ORDER BY id LIMIT $4
 `
 
-type ListUserEventsAfterParams struct {
-	UserID   *uuid.UUID
+type ListUserEventsParams struct {
+	UserID   uuid.UUID
 	AfterID  int64
+	UpToID   int64
 	RowLimit int32
 }
 
-func (q *Queries) ListUserEventsAfter(ctx context.Context, arg ListUserEventsAfterParams) ([]Event, error) {
-	rows, err := q.db.Query(ctx, listUserEventsAfter, arg.UserID, arg.AfterID, arg.RowLimit)
+func (q *Queries) ListUserEvents(ctx context.Context, arg ListUserEventsParams) ([]Event, error) {
+	rows, err := q.db.Query(ctx, listUserEvents,
+		arg.UserID,
+		arg.AfterID,
+		arg.UpToID,
+		arg.RowLimit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -178,4 +161,44 @@ SELECT pg_advisory_xact_lock(7420001)
 func (q *Queries) LockEventLog(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, lockEventLog)
 	return err
+}
+
+const newestEventID = `-- name: NewestEventID :one
+SELECT COALESCE(max(id), 0)::bigint FROM events
+`
+
+func (q *Queries) NewestEventID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, newestEventID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const pruneEvents = `-- name: PruneEvents :execrows
+WITH gone AS (
+    DELETE FROM events WHERE created_at < $1 RETURNING id
+)
+UPDATE event_log_state
+SET pruned_up_to = GREATEST(pruned_up_to, (SELECT COALESCE(max(id), 0) FROM gone))
+WHERE (SELECT count(*) FROM gone) > 0
+`
+
+// PruneEvents deletes the events created before @before and records the highest id gone.
+func (q *Queries) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, pruneEvents, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const prunedUpTo = `-- name: PrunedUpTo :one
+SELECT pruned_up_to FROM event_log_state
+`
+
+func (q *Queries) PrunedUpTo(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, prunedUpTo)
+	var pruned_up_to int64
+	err := row.Scan(&pruned_up_to)
+	return pruned_up_to, err
 }

@@ -24,6 +24,11 @@ type Event struct {
 	CreatedAt    time.Time
 }
 
+type EventLogState struct {
+	Singleton  bool
+	PrunedUpTo int64
+}
+
 type Message struct {
 	MessageID        uuid.UUID
 	Seq              int64
@@ -65,6 +70,15 @@ type OrderItem struct {
 	Name           string
 	Quantity       int32
 	UnitPriceCents int64
+}
+
+type SseTicket struct {
+	TicketHash     []byte
+	PrincipalID    uuid.UUID
+	Email          string
+	Role           string
+	TokenExpiresAt time.Time
+	ExpiresAt      time.Time
 }
 
 type Thread struct {

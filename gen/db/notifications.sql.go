@@ -266,17 +266,6 @@ func (q *Queries) ListUserNotifications(ctx context.Context, arg ListUserNotific
 	return items, nil
 }
 
-const newestEventID = `-- name: NewestEventID :one
-SELECT COALESCE(max(id), 0)::bigint FROM events
-`
-
-func (q *Queries) NewestEventID(ctx context.Context) (int64, error) {
-	row := q.db.QueryRow(ctx, newestEventID)
-	var column_1 int64
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
 const raiseReadWatermark = `-- name: RaiseReadWatermark :exec
 WITH cleared AS (
     DELETE FROM notification_reads WHERE principal_id = $1::uuid AND event_id <= $2

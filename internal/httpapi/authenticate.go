@@ -7,18 +7,27 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"orderchat/internal/auth"
+	"orderchat/internal/events"
 )
 
 // authenticator turns a request's credentials into the calling principal.
 type authenticator struct {
 	verifier *auth.Verifier
+	tickets  *events.Tickets
 }
 
 // authenticate accepts the credentials the operation's security requirements allow: the
-// bearer header always, and `access_token` in the query where the operation lists the
-// accessTokenQuery scheme (the SSE endpoints).
+// bearer header always; on the SSE endpoints also a `ticket` (sseTicket) or an
+// `access_token` (accessTokenQuery) in the query.
 func (a *authenticator) authenticate(r *http.Request, requirements openapi3.SecurityRequirements) (auth.Principal, error) {
 	token, ok := auth.ParseBearer(r.Header.Get("Authorization"))
+	if ticket := r.URL.Query().Get("ticket"); !ok && ticket != "" && allows(requirements, "sseTicket") {
+		principal, err := a.tickets.Redeem(r.Context(), ticket)
+		if errors.Is(err, events.ErrBadTicket) {
+			return auth.Principal{}, statusProblem(http.StatusUnauthorized, "invalid, used or expired ticket")
+		}
+		return principal, err
+	}
 	if !ok && allows(requirements, "accessTokenQuery") {
 		token = r.URL.Query().Get("access_token")
 		ok = token != ""

@@ -19,6 +19,7 @@ import (
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/contracttest"
+	"orderchat/internal/events"
 	"orderchat/internal/media"
 	"orderchat/internal/store"
 	"orderchat/internal/testdb"
@@ -32,6 +33,7 @@ var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 type testServer struct {
 	URL    string
 	Pool   *pgxpool.Pool
+	Hub    *events.Hub
 	Client *http.Client // validates every /api response against openapi.yaml
 }
 
@@ -56,15 +58,26 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	registry := prometheus.NewRegistry()
+	hub, err := events.NewHub(ctx, pool, events.Options{Heartbeat: 200 * time.Millisecond, Poll: 200 * time.Millisecond, Registerer: registry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hubCtx, stopHub := context.WithCancel(ctx)
+	t.Cleanup(stopHub)
+	go hub.Run(hubCtx)
 	handler, err := NewHandler(ctx, Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
 		Chat:     chat.New(pool, media.NewPostgres(pool)),
+		Hub:      hub,
+		Tickets:  events.NewTickets(pool),
 		Web:      testWeb,
-		Registry: prometheus.NewRegistry(),
+		Registry: registry,
 		Ready: map[string]Check{
 			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+			"listener":   hub.Ready,
 		},
 	})
 	if err != nil {
@@ -72,7 +85,8 @@ func newTestServer(t *testing.T) *testServer {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, Pool: pool, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
+	t.Cleanup(hub.Shutdown) // streams end before the server closes
+	return &testServer{URL: srv.URL, Pool: pool, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
 }
 
 // mint signs a token valid from issuedAt for ttl; an issuedAt far enough in the past gives an expired token.

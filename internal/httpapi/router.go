@@ -19,6 +19,7 @@ import (
 	"orderchat/gen/api"
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
+	"orderchat/internal/events"
 	"orderchat/openapi"
 )
 
@@ -31,6 +32,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	Verifier *auth.Verifier
 	Chat     *chat.Service
+	Hub      *events.Hub
+	Tickets  *events.Tickets
 	Ready    map[string]Check // readiness conditions for /readyz
 	Web      fs.FS            // the built web UI (web/dist)
 	Registry *prometheus.Registry
@@ -42,7 +45,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	ct, err := newContract(doc, &authenticator{verifier: d.Verifier}, maxJSONBody)
+	ct, err := newContract(doc, &authenticator{verifier: d.Verifier, tickets: d.Tickets}, maxJSONBody)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +60,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	engine.GET("/readyz", readyz(d.Ready))
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 
-	server := &Server{chat: d.Chat, web: d.Web}
+	server := &Server{chat: d.Chat, hub: d.Hub, tickets: d.Tickets, web: d.Web}
 	strict := api.NewStrictHandlerWithOptions(server, nil, api.StrictGinServerOptions{
 		RequestErrorHandlerFunc: func(c *gin.Context, err error) {
 			writeProblem(c, statusProblem(http.StatusBadRequest, err.Error()))

@@ -1,0 +1,319 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"orderchat/gen/db"
+)
+
+// channel is the PostgreSQL NOTIFY channel the events table's trigger signals.
+const channel = "orderchat_events"
+
+// batch is how many events one read of the log takes.
+const batch = 1000
+
+// Options tune a Hub; zero values take the defaults in brackets.
+type Options struct {
+	Poll         time.Duration // safety poll when no notification arrives [1s]
+	QueueBytes   int           // live frames one stream may have queued before it is cut off [256 KiB]
+	MaxPerUser   int           // concurrent streams of one principal [5]
+	Heartbeat    time.Duration // ":" comment interval [15s]
+	Retry        time.Duration // the `retry:` sent on connect [2s]
+	WriteTimeout time.Duration // one write (and flush) to a stream [5s]
+	Logger       *slog.Logger
+	Registerer   prometheus.Registerer
+}
+
+func (o *Options) defaults() {
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.QueueBytes <= 0 {
+		o.QueueBytes = 256 << 10
+	}
+	if o.MaxPerUser <= 0 {
+		o.MaxPerUser = 5
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 15 * time.Second
+	}
+	if o.Retry <= 0 {
+		o.Retry = 2 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+}
+
+// Hub is the process's one reader of the event log and its subscribers' registry.
+type Hub struct {
+	pool    *pgxpool.Pool
+	q       *db.Queries
+	opt     Options
+	metrics *metrics
+
+	mu      sync.Mutex
+	lastID  int64 // the newest event handed to subscribers
+	admins  map[*Subscriber]struct{}
+	users   map[uuid.UUID]map[*Subscriber]struct{}
+	streams map[uuid.UUID]int // open streams per principal
+
+	health   sync.Mutex
+	healthy  error     // nil while listening
+	caughtUp time.Time // the last successful read of the log
+
+	shutdown     chan struct{}
+	shutdownOnce sync.Once
+}
+
+// ErrTooManyStreams refuses a principal's stream beyond Options.MaxPerUser.
+var ErrTooManyStreams = errors.New("too many concurrent streams")
+
+// NewHub starts at the newest event: streams opened from now on get live events from
+// here, and older ones only by replay.
+func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) {
+	opt.defaults()
+	h := &Hub{
+		pool: pool, q: db.New(pool), opt: opt, metrics: newMetrics(opt.Registerer),
+		admins: map[*Subscriber]struct{}{}, users: map[uuid.UUID]map[*Subscriber]struct{}{}, streams: map[uuid.UUID]int{},
+		healthy: errors.New("the event listener has not connected yet"), shutdown: make(chan struct{}),
+	}
+	newest, err := h.q.NewestEventID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the newest event: %w", err)
+	}
+	h.lastID = newest
+	return h, nil
+}
+
+// Run listens for new events until ctx ends, reconnecting (then catching up from the
+// last delivered id) whenever the connection drops.
+func (h *Hub) Run(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := h.listen(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		h.setHealth(fmt.Errorf("event listener: %w", err))
+		h.opt.Logger.Warn("event listener lost; reconnecting", "err", err, "in", backoff)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// listen holds one LISTEN connection and reads the log on every notification and
+// every poll interval, until an error.
+func (h *Hub) listen(ctx context.Context) error {
+	conn, err := h.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The connection stays in LISTEN mode, so it never returns to the pool.
+	raw := conn.Hijack()
+	defer raw.Close(context.Background())
+	if _, err := raw.Exec(ctx, "LISTEN "+channel); err != nil {
+		return err
+	}
+	for {
+		// Catch up first: whatever committed before LISTEN took effect is read now.
+		if err := h.catchUp(ctx); err != nil {
+			return err
+		}
+		h.setHealth(nil)
+		wait, cancel := context.WithTimeout(ctx, h.opt.Poll)
+		_, err := raw.WaitForNotification(wait)
+		cancel()
+		if err != nil && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// catchUp hands every event committed after lastID to the subscribers, in id order.
+// Event writers hold the log lock from insert to commit (chat.appendEvent), so ids
+// become visible in order and a smaller id never shows up after a larger one.
+func (h *Hub) catchUp(ctx context.Context) error {
+	for {
+		rows, err := h.q.ListEvents(ctx, db.ListEventsParams{AfterID: h.lastID, UpToID: math.MaxInt64, RowLimit: batch})
+		if err != nil {
+			return fmt.Errorf("read events after %d: %w", h.lastID, err)
+		}
+		for _, row := range rows {
+			e, err := Encode(row)
+			if err != nil {
+				h.opt.Logger.Error("skipping an event that cannot be encoded", "id", row.ID, "err", err)
+				e = Event{ID: row.ID}
+			}
+			h.broadcast(e)
+		}
+		if len(rows) < batch {
+			h.health.Lock()
+			h.caughtUp = time.Now()
+			h.health.Unlock()
+			return nil
+		}
+	}
+}
+
+func (h *Hub) broadcast(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lastID = e.ID
+	if e.Frame == nil {
+		return
+	}
+	for s := range h.admins {
+		h.deliver(s, e)
+	}
+	if e.UserVisible {
+		for s := range h.users[e.UserID] {
+			h.deliver(s, e)
+		}
+	}
+}
+
+// deliver queues e for s; a subscriber that overflows is removed here and ends its
+// stream when it next wakes.
+func (h *Hub) deliver(s *Subscriber, e Event) {
+	if !s.push(e) {
+		h.remove(s)
+		h.metrics.dropped.WithLabelValues("slow").Inc()
+	}
+}
+
+// Subscribe registers a stream for principal. Live events after liveFrom will be queued
+// on the subscriber; anything up to liveFrom comes from Replay.
+func (h *Hub) Subscribe(principal uuid.UUID, a Audience) (s *Subscriber, liveFrom int64, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.streams[principal] >= h.opt.MaxPerUser {
+		return nil, 0, ErrTooManyStreams
+	}
+	h.streams[principal]++
+	s = newSubscriber(a, h.opt.QueueBytes)
+	s.principal = principal
+	if a.Admin {
+		h.admins[s] = struct{}{}
+	} else {
+		if h.users[a.UserID] == nil {
+			h.users[a.UserID] = map[*Subscriber]struct{}{}
+		}
+		h.users[a.UserID][s] = struct{}{}
+	}
+	h.metrics.streams.WithLabelValues(kind(a)).Inc()
+	return s, h.lastID, nil
+}
+
+// Unsubscribe forgets a stream; calling it twice is harmless.
+func (h *Hub) Unsubscribe(s *Subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.remove(s)
+	if !s.closed {
+		s.closed = true
+		h.streams[s.principal]--
+		if h.streams[s.principal] == 0 {
+			delete(h.streams, s.principal)
+		}
+		h.metrics.streams.WithLabelValues(kind(s.audience)).Dec()
+	}
+}
+
+func (h *Hub) remove(s *Subscriber) {
+	delete(h.admins, s)
+	if set := h.users[s.audience.UserID]; set != nil {
+		delete(set, s)
+		if len(set) == 0 {
+			delete(h.users, s.audience.UserID)
+		}
+	}
+}
+
+func kind(a Audience) string {
+	if a.Admin {
+		return "admin"
+	}
+	return "user"
+}
+
+// Replay calls fn for each event after `after` and up to upTo that a may see, in id order.
+func (h *Hub) Replay(ctx context.Context, a Audience, after, upTo int64, fn func(Event) error) (int, error) {
+	n := 0
+	for after < upTo {
+		var rows []db.Event
+		var err error
+		if a.Admin {
+			rows, err = h.q.ListEvents(ctx, db.ListEventsParams{AfterID: after, UpToID: upTo, RowLimit: batch})
+		} else {
+			rows, err = h.q.ListUserEvents(ctx, db.ListUserEventsParams{UserID: a.UserID, AfterID: after, UpToID: upTo, RowLimit: batch})
+		}
+		if err != nil {
+			return n, fmt.Errorf("replay after %d: %w", after, err)
+		}
+		for _, row := range rows {
+			e, err := Encode(row)
+			if err != nil {
+				return n, err
+			}
+			if err := fn(e); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(rows) < batch {
+			break
+		}
+		after = rows[len(rows)-1].ID
+	}
+	return n, nil
+}
+
+// Ready reports whether live delivery works: the listener is connected and has read the
+// log recently.
+func (h *Hub) Ready(context.Context) error {
+	h.health.Lock()
+	defer h.health.Unlock()
+	if h.healthy != nil {
+		return h.healthy
+	}
+	if since := time.Since(h.caughtUp); since > 3*h.opt.Poll+2*time.Second {
+		return fmt.Errorf("the event log was last read %s ago", since.Round(time.Second))
+	}
+	return nil
+}
+
+func (h *Hub) setHealth(err error) {
+	h.health.Lock()
+	h.healthy = err
+	h.health.Unlock()
+}
+
+// Shutdown tells every stream to end (with a jittered retry) so that the HTTP server can
+// drain; new streams are refused.
+func (h *Hub) Shutdown() {
+	h.shutdownOnce.Do(func() { close(h.shutdown) })
+}

@@ -1,0 +1,66 @@
+package events
+
+import (
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// Audience says which events a subscriber may see.
+type Audience struct {
+	Admin  bool      // every event
+	UserID uuid.UUID // otherwise: this customer's visible events
+}
+
+func (a Audience) sees(e Event) bool {
+	return a.Admin || (e.UserVisible && e.UserID == a.UserID)
+}
+
+// Subscriber is one open stream's queue of live events. The hub appends without ever
+// blocking; when the queue would pass its byte budget the subscriber is cut off instead
+// (it reconnects with Last-Event-ID and loses nothing).
+type Subscriber struct {
+	audience  Audience
+	principal uuid.UUID
+	budget    int
+	closed    bool // unsubscribed; guarded by the hub's lock
+
+	mu       sync.Mutex
+	queue    []Event
+	bytes    int
+	overflow bool
+
+	ready chan struct{} // signalled (capacity 1) when frames arrive or on overflow
+}
+
+func newSubscriber(a Audience, budget int) *Subscriber {
+	return &Subscriber{audience: a, budget: budget, ready: make(chan struct{}, 1)}
+}
+
+// push queues an event; false means the subscriber overflowed and must be dropped.
+func (s *Subscriber) push(e Event) bool {
+	s.mu.Lock()
+	if !s.overflow {
+		if s.bytes+len(e.Frame) > s.budget {
+			s.overflow, s.queue, s.bytes = true, nil, 0
+		} else {
+			s.queue = append(s.queue, e)
+			s.bytes += len(e.Frame)
+		}
+	}
+	ok := !s.overflow
+	s.mu.Unlock()
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+	return ok
+}
+
+// take hands over everything queued; overflow reports that events were lost.
+func (s *Subscriber) take() (queued []Event, overflow bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	queued, s.queue, s.bytes = s.queue, nil, 0
+	return queued, s.overflow
+}
