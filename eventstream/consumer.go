@@ -42,7 +42,8 @@ type Consumer struct {
 	URL         string
 	Token       func(ctx context.Context) (string, error)
 	HTTPClient  *http.Client // nil: a client without timeouts (streams are long)
-	LastEventID int64        // resume after this id; 0 starts live
+	LastEventID int64        // resume after this id…
+	Resume      bool         // …even when it is 0 (replay the whole retained log); otherwise 0 starts live
 	// OnConnect, when set, is told of every (re)connection: handy for tests and logs.
 	OnConnect func(resumeFrom int64)
 }
@@ -101,7 +102,7 @@ func (c *Consumer) connect(ctx context.Context, client *http.Client, fn func(Eve
 	}
 	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Authorization", "Bearer "+token)
-	if c.LastEventID > 0 {
+	if c.LastEventID > 0 || c.Resume {
 		req.Header.Set("Last-Event-ID", strconv.FormatInt(c.LastEventID, 10))
 	}
 	resp, err := client.Do(req)
@@ -131,7 +132,7 @@ func (c *Consumer) connect(ctx context.Context, client *http.Client, fn func(Eve
 			return nil // already delivered before a reconnect
 		}
 		if e.ResourceType != StreamTokenExpired {
-			c.LastEventID = e.ID
+			c.LastEventID, c.Resume = e.ID, true
 		}
 		if err := fn(e); err != nil {
 			return &stopError{err}

@@ -15,8 +15,9 @@ SELECT * FROM events
 WHERE user_id = @user_id::uuid AND user_visible AND id > @after_id AND id <= @up_to_id
 ORDER BY id LIMIT @row_limit;
 
+-- NewestEventID is the highest id ever committed, even when retention emptied the log.
 -- name: NewestEventID :one
-SELECT COALESCE(max(id), 0)::bigint FROM events;
+SELECT GREATEST(COALESCE(max(id), 0), (SELECT pruned_up_to FROM event_log_state))::bigint FROM events;
 
 -- name: PrunedUpTo :one
 SELECT pruned_up_to FROM event_log_state;

@@ -18,6 +18,7 @@ commands:
   serve    run the server (API under /api, web UI at /); --dev starts a local database
   migrate  apply pending database migrations to DATABASE_URL and exit
   token    print a signed development JWT (--sub UUID --role admin|user [--email E] [--ttl 1h])
+  tail     print the live events of a running server (--token T [--user ID] [--server URL] [--from N])
 
 Configuration is read from the environment; see README.md.
 `
@@ -34,6 +35,7 @@ func main() {
 		"serve":   serve,
 		"migrate": migrate,
 		"token":   token,
+		"tail":    tail,
 	}
 	run, ok := commands[os.Args[1]]
 	if !ok {

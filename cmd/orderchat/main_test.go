@@ -54,8 +54,7 @@ func start(t *testing.T, dir string, env []string, args ...string) (*exec.Cmd, i
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	// Only the variables the test passes: later entries win over the inherited ones.
-	cmd.Env = append(append(os.Environ(), "DATABASE_URL=", "ORDERCHAT_JWT_SECRET="), env...)
+	cmd.Env = append(cmdEnv(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +65,12 @@ func start(t *testing.T, dir string, env []string, args ...string) (*exec.Cmd, i
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return cmd, stdout
+}
+
+// cmdEnv is the test's environment without the settings a test must pass itself
+// (later entries of an exec.Cmd's Env win).
+func cmdEnv() []string {
+	return append(os.Environ(), "DATABASE_URL=", "ORDERCHAT_JWT_SECRET=", "ORDERCHAT_TOKEN=")
 }
 
 func waitHealthy(t *testing.T, base string) {

@@ -164,9 +164,10 @@ func (q *Queries) LockEventLog(ctx context.Context) error {
 }
 
 const newestEventID = `-- name: NewestEventID :one
-SELECT COALESCE(max(id), 0)::bigint FROM events
+SELECT GREATEST(COALESCE(max(id), 0), (SELECT pruned_up_to FROM event_log_state))::bigint FROM events
 `
 
+// NewestEventID is the highest id ever committed, even when retention emptied the log.
 func (q *Queries) NewestEventID(ctx context.Context) (int64, error) {
 	row := q.db.QueryRow(ctx, newestEventID)
 	var column_1 int64

@@ -1322,7 +1322,7 @@ export interface components {
          * @description Streams are never cached.
          * @example no-cache, no-store
          */
-        NoStoreCacheControl: "no-cache" | "no-store";
+        NoStoreCacheControl: "no-cache, no-store";
         /** @description Tells nginx-like proxies not to buffer the stream. */
         XAccelBuffering: "no";
     };

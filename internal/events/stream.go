@@ -85,8 +85,9 @@ func (s *stream) resume(ctx context.Context, a Audience, after, liveFrom int64) 
 		if after > newest {
 			reason = fmt.Sprintf("last_event_id %d is not an event of this log", after)
 		}
-		s.last = liveFrom
-		return s.write(controlFrame(liveFrom, "stream.reset", map[string]any{"reason": reason}))
+		// Resume from the newest event: the client refetches state, which includes it.
+		s.last = max(liveFrom, newest)
+		return s.write(controlFrame(s.last, "stream.reset", map[string]any{"reason": reason}))
 	}
 	s.last = after
 	var batch []byte
