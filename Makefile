@@ -53,5 +53,8 @@ test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is 
 test-web: $(NPM_OK) ## web unit tests
 	npm run --silent test:web
 
+bench: ## benchmarks on a real local PostgreSQL (figures in the README)
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/...
+
 clean: ## remove build outputs (keeps .data/)
 	rm -rf bin web/dist/assets web/dist/*.html

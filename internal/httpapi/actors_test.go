@@ -20,7 +20,7 @@ type actor struct {
 	api   *apiclient.ClientWithResponses
 }
 
-func (s *testServer) newActor(t *testing.T, role auth.Role) *actor {
+func (s *testServer) newActor(t testing.TB, role auth.Role) *actor {
 	t.Helper()
 	p := auth.Principal{Subject: uuid.New(), Email: uuid.NewString()[:8] + "@example.com", Role: role}
 	token, err := auth.Mint(testSecret, p, time.Hour, time.Now())
@@ -43,7 +43,7 @@ func (s *testServer) newActor(t *testing.T, role auth.Role) *actor {
 type response interface{ StatusCode() int }
 
 // expect fails the test unless the call succeeded with status want.
-func expect[R response](t *testing.T, want int) func(R, error) R {
+func expect[R response](t testing.TB, want int) func(R, error) R {
 	return func(resp R, err error) R {
 		t.Helper()
 		if err != nil {
@@ -57,7 +57,7 @@ func expect[R response](t *testing.T, want int) func(R, error) R {
 }
 
 // placeOrder creates an order of one mug for a and returns it.
-func (a *actor) placeOrder(t *testing.T) apiclient.Order {
+func (a *actor) placeOrder(t testing.TB) apiclient.Order {
 	t.Helper()
 	resp := expect[*apiclient.CreateOrderResponse](t, http.StatusCreated)(a.api.CreateOrderWithResponse(context.Background(),
 		apiclient.CreateOrderRequest{Items: []apiclient.OrderItem{{Name: "Blue mug", Quantity: 2, UnitPriceCents: 1250}}}))

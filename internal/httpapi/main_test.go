@@ -43,7 +43,7 @@ var testWeb = fstest.MapFS{
 	"assets/app-abc12.js": {Data: []byte("console.log('app')")},
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, testdb.NewDatabase(t))
