@@ -245,3 +245,45 @@ func TestReplayDeliversOnlyWhatTheAudienceMaySee(t *testing.T) {
 		t.Fatalf("replayed %v (%d, %v), want %v", got, n, err, aliceIDs[1:])
 	}
 }
+
+func TestMaintainPrunesOldEventsAndRemembersWhereItCut(t *testing.T) {
+	pool := newPool(t)
+	h := startHub(t, pool, Options{})
+	user := uuid.New()
+	old := post(t, pool, user, "old")
+	kept := post(t, pool, user, "kept")
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `UPDATE events SET created_at = now() - interval '8 days' WHERE id = $1`, old); err != nil {
+		t.Fatal(err)
+	}
+	tickets := NewTickets(pool)
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { h.Maintain(mctx, time.Hour, 7*24*time.Hour, tickets); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		pruned, err := h.q.PrunedUpTo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pruned == old {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pruned_up_to %d, want %d", pruned, old)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	var ids []int64
+	rows, _ := pool.Query(ctx, `SELECT id FROM events ORDER BY id`)
+	for rows.Next() {
+		var id int64
+		_ = rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if fmt.Sprint(ids) != fmt.Sprint([]int64{kept}) {
+		t.Fatalf("events left: %v, want [%d]", ids, kept)
+	}
+}

@@ -119,6 +119,12 @@ func TestSRSSequenceOnBothStreams(t *testing.T) {
 		t.Fatalf("user stream: %v", got)
 	}
 	userEvents.quiet(t)
+	_, _, metrics := s.do(t, http.MethodGet, "/metrics", "", "", "")
+	for _, want := range []string{`orderchat_sse_streams{kind="admin"} 1`, `orderchat_sse_streams{kind="user"} 1`, "orderchat_sse_events_delivered_total 8"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
 
 func TestEachUserSeesOnlyTheirOwnEvents(t *testing.T) {
