@@ -76,13 +76,12 @@ func printSignIn(w io.Writer, baseURL string, secret []byte) error {
 	}
 	_, err = fmt.Fprintf(w, `
 orderchat is running on %[1]s
-  API reference:   %[1]s/api/docs
-  Demo user  (%[2]s, valid %[6]s):
-    %[3]s
-  Demo admin (%[4]s, valid %[6]s):
-    %[5]s
-  Try: curl -H "Authorization: Bearer <token>" %[1]s/api/orders
-  Mint more: go run ./cmd/orderchat token --dev --sub <uuid> --role user|admin
+  Sign in as the demo user  (%[2]s):  %[1]s/signin#token=%[3]s
+  Sign in as the demo admin (%[4]s): %[1]s/signin#token=%[5]s
+  (open them in two browsers, or one normal and one private window; tokens valid %[6]s)
+  API reference: %[1]s/api/docs
+  API by hand:   curl -H "Authorization: Bearer <token>" %[1]s/api/orders
+  Mint more:     go run ./cmd/orderchat token --dev --sub <uuid> --role user|admin
   Stop with Ctrl-C (the local database stops with it).
 
 `, baseURL, demoUser.Email, userToken, demoAdmin.Email, adminToken, ttl)

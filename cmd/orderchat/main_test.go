@@ -181,7 +181,7 @@ func TestDevModeRunsItsOwnDatabaseAndPrintsWorkingTokens(t *testing.T) {
 
 	tokens := make(chan []string, 1)
 	go func() {
-		jwtLine := regexp.MustCompile(`^\s+(eyJ[\w-]+\.[\w-]+\.[\w-]+)\s*$`)
+		jwtLine := regexp.MustCompile(`/signin#token=(eyJ[\w-]+\.[\w-]+\.[\w-]+)\s*$`)
 		var found []string
 		scanner := bufio.NewScanner(stdout)
 		for scanner.Scan() {
