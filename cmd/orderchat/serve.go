@@ -20,6 +20,7 @@ import (
 	"orderchat/internal/events"
 	"orderchat/internal/httpapi"
 	"orderchat/internal/media"
+	"orderchat/internal/ratelimit"
 	"orderchat/internal/store"
 	"orderchat/web"
 )
@@ -89,13 +90,15 @@ func serve(ctx context.Context, args []string) error {
 	go hub.Maintain(ctx, maintenanceInterval(cfg.EventRetention), cfg.EventRetention, tickets)
 
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
-		Logger:   log,
-		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool)),
-		Hub:      hub,
-		Tickets:  tickets,
-		Web:      webFS,
-		Registry: registry,
+		Logger:       log,
+		Verifier:     verifier,
+		Chat:         chat.New(pool, media.NewPostgres(pool)),
+		Hub:          hub,
+		Tickets:      tickets,
+		Web:          webFS,
+		Registry:     registry,
+		MessageLimit: ratelimit.New(cfg.MessageRate.PerSecond, cfg.MessageRate.Burst),
+		StreamLimit:  ratelimit.New(cfg.StreamRate.PerSecond, cfg.StreamRate.Burst),
 		Ready: map[string]httpapi.Check{
 			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
@@ -112,9 +115,9 @@ func serve(ctx context.Context, args []string) error {
 	}
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a 5 MiB upload on a slow link; streams clear it per request
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout, // a 5 MiB upload on a slow link; streams clear it per request
+		IdleTimeout:       cfg.IdleTimeout,
 		// No WriteTimeout: event streams and media downloads are long-lived writes.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -1212,7 +1212,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Rate limited; retry after `Retry-After` seconds. */
+        /**
+         * @description Rate limited; retry after `Retry-After` seconds. Limits are per principal and per
+         *     server instance: posting messages 5 per second with bursts of 20, opening event
+         *     streams 1 per second with bursts of 10 (both configurable by the operator), and at most
+         *     5 concurrent event streams.
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

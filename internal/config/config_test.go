@@ -48,3 +48,16 @@ func TestBadValuesAreAllReported(t *testing.T) {
 		}
 	}
 }
+
+func TestRatesAndTimeouts(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"ORDERCHAT_MESSAGE_RATE": "0.5", "ORDERCHAT_MESSAGE_BURST": "2", "ORDERCHAT_READ_TIMEOUT": "3s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MessageRate != (Rate{0.5, 2}) || c.StreamRate != (Rate{1, 10}) || c.ReadTimeout != 3*time.Second || c.ReadHeaderTimeout != 10*time.Second {
+		t.Fatalf("%+v", c)
+	}
+	if _, err := FromEnv(env(map[string]string{"ORDERCHAT_STREAM_BURST": "0"})); err == nil || !strings.Contains(err.Error(), "ORDERCHAT_STREAM_RATE") {
+		t.Fatalf("a zero burst: %v", err)
+	}
+}

@@ -43,7 +43,8 @@ var testWeb = fstest.MapFS{
 	"assets/app-abc12.js": {Data: []byte("console.log('app')")},
 }
 
-func newTestServer(t testing.TB) *testServer {
+// newTestServer starts the server; tweaks adjust its dependencies (limits, say) first.
+func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, testdb.NewDatabase(t))
@@ -66,7 +67,7 @@ func newTestServer(t testing.TB) *testServer {
 	hubCtx, stopHub := context.WithCancel(ctx)
 	t.Cleanup(stopHub)
 	go hub.Run(hubCtx)
-	handler, err := NewHandler(ctx, Deps{
+	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
 		Chat:     chat.New(pool, media.NewPostgres(pool)),
@@ -79,7 +80,11 @@ func newTestServer(t testing.TB) *testServer {
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
 			"listener":   hub.Ready,
 		},
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&deps)
+	}
+	handler, err := NewHandler(ctx, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/events"
+	"orderchat/internal/ratelimit"
 	"orderchat/openapi"
 )
 
@@ -36,7 +37,9 @@ type Deps struct {
 	Tickets  *events.Tickets
 	Ready    map[string]Check // readiness conditions for /readyz
 	Web      fs.FS            // the built web UI (web/dist)
-	Registry *prometheus.Registry
+	// Per-principal rate limits (nil: unlimited) of posting messages and opening streams.
+	MessageLimit, StreamLimit *ratelimit.Limiter
+	Registry                  *prometheus.Registry
 }
 
 // NewHandler builds the whole HTTP surface.
@@ -45,7 +48,10 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	ct, err := newContract(doc, &authenticator{verifier: d.Verifier, tickets: d.Tickets}, maxJSONBody)
+	limits := map[string]*ratelimit.Limiter{
+		"createMessage": d.MessageLimit, "streamAdminEvents": d.StreamLimit, "streamUserEvents": d.StreamLimit,
+	}
+	ct, err := newContract(doc, &authenticator{verifier: d.Verifier, tickets: d.Tickets}, maxJSONBody, limits)
 	if err != nil {
 		return nil, err
 	}

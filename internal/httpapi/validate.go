@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"orderchat/gen/api"
+	"orderchat/internal/ratelimit"
 )
 
 // apiBase is where the spec's paths are mounted (its `servers: [{url: /api}]`).
@@ -26,10 +28,11 @@ type contract struct {
 	doc      *openapi3.T
 	router   routers.Router
 	authn    *authenticator
-	jsonBody int64 // the largest JSON body accepted
+	jsonBody int64                         // the largest JSON body accepted
+	limits   map[string]*ratelimit.Limiter // per-principal rate limits by operationId
 }
 
-func newContract(doc *openapi3.T, authn *authenticator, jsonBody int64) (*contract, error) {
+func newContract(doc *openapi3.T, authn *authenticator, jsonBody int64, limits map[string]*ratelimit.Limiter) (*contract, error) {
 	// Route on the spec's own paths: servers would make the router match hosts and
 	// prefixes (oapi-codegen#882), and the /api prefix is stripped before routing.
 	doc.Servers = nil
@@ -40,7 +43,7 @@ func newContract(doc *openapi3.T, authn *authenticator, jsonBody int64) (*contra
 	if err != nil {
 		return nil, fmt.Errorf("route openapi.yaml: %w", err)
 	}
-	return &contract{doc: doc, router: router, authn: authn, jsonBody: jsonBody}, nil
+	return &contract{doc: doc, router: router, authn: authn, jsonBody: jsonBody, limits: limits}, nil
 }
 
 // middleware runs on the routes gin matched under /api.
@@ -67,6 +70,12 @@ func (ct *contract) middleware(c *gin.Context) {
 		c.Request = c.Request.WithContext(withPrincipal(c.Request.Context(), principal))
 		specReq = *c.Request
 		specReq.URL = &specURL
+		// Refuse a flood before reading its body.
+		if ok, wait := ct.limits[op.OperationID].Allow(principal.Subject); !ok {
+			c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(wait)))
+			writeProblem(c, statusProblem(http.StatusTooManyRequests, fmt.Sprintf("too many requests; retry in %d s", ratelimit.RetryAfterSeconds(wait))))
+			return
+		}
 	}
 
 	// Bound every body before anything reads it. The validator reads JSON bodies whole;
