@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go test-web bench clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,10 +45,21 @@ lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
-test: lint check-generated web test-go test-web ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, web tests
+test: lint check-generated web test-go fuzz test-web ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web tests
 
 test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
 	$(GO) test -race -count=1 ./...
+
+# Each fuzz target runs briefly on top of its committed corpus (testdata/fuzz); run one
+# longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/events`.
+FUZZ_TARGETS := internal/auth:FuzzVerify internal/httpapi:FuzzReadUpload internal/httpapi:FuzzParseLastEventID \
+	internal/chat:FuzzDecodeCursor internal/events:FuzzEncode
+FUZZTIME ?= 4s
+
+fuzz: ## fuzz the JWT, upload, Last-Event-ID, cursor and event-encoding paths for FUZZTIME each
+	@for target in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${target#*:}$$" -fuzztime $(FUZZTIME) ./$${target%%:*} || exit 1; \
+	done
 
 test-web: $(NPM_OK) ## web unit tests
 	npm run --silent test:web

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -48,9 +49,9 @@ func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience
 	}
 	var lastEventID *int64
 	if resume != nil {
-		id, err := strconv.ParseInt(*resume, 10, 64)
+		id, err := parseLastEventID(*resume)
 		if err != nil {
-			return fieldProblem("Last-Event-ID", "must be an event id (a decimal integer)")
+			return err
 		}
 		lastEventID = &id
 	}
@@ -67,4 +68,13 @@ func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience
 		return err
 	}
 	return nil
+}
+
+// parseLastEventID reads a resume point: a non-negative decimal event id.
+func parseLastEventID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 0 || strings.HasPrefix(s, "+") {
+		return 0, fieldProblem("Last-Event-ID", "must be an event id (a decimal integer of at most 19 digits)")
+	}
+	return id, nil
 }
