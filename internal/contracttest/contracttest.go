@@ -96,3 +96,20 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// Operations lists every operation of openapi.yaml as "METHOD /path", so that a test can
+// prove its table covers the whole contract.
+func Operations(t testing.TB) []string {
+	t.Helper()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			ops = append(ops, method+" "+path)
+		}
+	}
+	return ops
+}
