@@ -48,11 +48,13 @@ type instance struct {
 	logs *syncBuffer
 }
 
-func startInstance(t *testing.T, dbURL, addr string) *instance {
+// startInstance runs `orderchat serve` on addr; env adds or overrides settings.
+func startInstance(t *testing.T, dbURL, addr string, env ...string) *instance {
 	t.Helper()
 	logs := &syncBuffer{}
 	cmd := exec.Command(binary, "serve")
-	cmd.Env = append(cmdEnv(), "DATABASE_URL="+dbURL, "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr, "ORDERCHAT_SHUTDOWN_GRACE=3s")
+	cmd.Env = append(append(cmdEnv(), "DATABASE_URL="+dbURL, "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr, "ORDERCHAT_SHUTDOWN_GRACE=3s",
+		"ORDERCHAT_MESSAGE_RATE=0"), env...) // these tests post fast on purpose; limits are tested in httpapi
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -242,19 +244,7 @@ func TestTailPrintsLiveEvents(t *testing.T) {
 // /readyz turns red within 5 s, posts fail with 503, and once the database is back the
 // stream that stayed open delivers what is posted next, with nothing lost in between.
 func TestADatabaseOutageIsVisibleAndLosesNothing(t *testing.T) {
-	dir, err := os.MkdirTemp("", "orderchat-outage-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cluster, err := localdb.Start(context.Background(), localdb.Options{Dir: dir + "/pg", Ephemeral: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cluster.Stop() })
+	cluster, dir := startOwnCluster(t)
 	in := startInstance(t, cluster.URL(), freeAddr(t))
 	adminToken, _ := mintToken(t, auth.RoleAdmin)
 	userToken, _ := mintToken(t, auth.RoleUser)
@@ -276,11 +266,7 @@ func TestADatabaseOutageIsVisibleAndLosesNothing(t *testing.T) {
 	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
 	call(t, "POST", in.base+"/api/messages", adminToken, `{"thread_id":"`+order.ThreadID+`","message_content":"lost?"}`, 503, nil)
 
-	cluster, err = localdb.Start(context.Background(), localdb.Options{Dir: dir + "/pg", Port: cluster.Port(), Ephemeral: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cluster.Stop() })
+	cluster = startCluster(t, dir, cluster.Port())
 	waitStatus(t, in.base+"/readyz", http.StatusOK, 20*time.Second)
 	call(t, "POST", in.base+"/api/messages", adminToken, `{"thread_id":"`+order.ThreadID+`","message_content":"after the outage"}`, 201, nil)
 	if e := nextEvent(t, events); e.ResourceType != "messages.new" || e.Data.Meta["message_content"] != "after the outage" {
@@ -300,4 +286,39 @@ func waitStatus(t *testing.T, url string, want int, within time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// startOwnCluster starts a PostgreSQL only this test uses, so that it can stop it.
+func startOwnCluster(t *testing.T) (*localdb.Cluster, string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "orderchat-outage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil { // as root, postgres runs as another user
+		t.Fatal(err)
+	}
+	return startCluster(t, dir, 0), dir
+}
+
+func startCluster(t *testing.T, dir string, port int) *localdb.Cluster {
+	t.Helper()
+	cluster, err := localdb.Start(context.Background(), localdb.Options{Dir: dir + "/pg", Port: port, Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cluster.Stop() })
+	return cluster
+}
+
+// restartCluster stops PostgreSQL for a second and starts it again on the same port.
+func restartCluster(t *testing.T, cluster **localdb.Cluster, dir string) {
+	t.Helper()
+	port := (*cluster).Port()
+	if err := (*cluster).Stop(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	*cluster = startCluster(t, dir, port)
 }

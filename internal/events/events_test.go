@@ -287,3 +287,35 @@ func TestMaintainPrunesOldEventsAndRemembersWhereItCut(t *testing.T) {
 		t.Fatalf("events left: %v, want [%d]", ids, kept)
 	}
 }
+
+// TestARolledBackEventIsNeverPublished: a transaction that fails after writing its event
+// publishes nothing, and the id it burnt does not hold up the events after it.
+func TestARolledBackEventIsNeverPublished(t *testing.T) {
+	pool := newPool(t)
+	h := startHub(t, pool, Options{})
+	user := uuid.New()
+	sub, _, _ := h.Subscribe(user, Audience{Admin: true})
+	ctx := context.Background()
+	var burnt int64
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		burnt = appendEvent(t, ctx, tx, user, "never")
+		_, err := tx.Exec(ctx, `INSERT INTO threads (thread_id, order_id, user_id) VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid())`)
+		return err // a foreign-key violation: the whole transaction rolls back
+	})
+	if err == nil {
+		t.Fatal("the failing statement succeeded")
+	}
+	next := post(t, pool, user, "after")
+	got := receive(t, sub, 1)
+	if got[0].ID != next || next <= burnt {
+		t.Fatalf("delivered %d, want only %d (the rolled-back one was %d)", got[0].ID, next, burnt)
+	}
+	select {
+	case <-sub.ready:
+		queued, _ := sub.take()
+		if len(queued) > 0 {
+			t.Fatalf("extra events delivered: %d", len(queued))
+		}
+	case <-time.After(300 * time.Millisecond):
+	}
+}

@@ -236,3 +236,31 @@ func TestMessagesPageOldestFirstWithoutGapsOrRepeats(t *testing.T) {
 		t.Fatalf("limit=7 gave %d items", len(resp.JSON200.Items))
 	}
 }
+
+// TestHostileFilesCannotRunInOurOrigin: markup is refused whatever its name, and a
+// polyglot that sniffs as an image is served so that a browser can only show it as one.
+func TestHostileFilesCannotRunInOurOrigin(t *testing.T) {
+	s := newTestServer(t)
+	user := s.newActor(t, auth.RoleUser)
+	order := user.placeOrder(t)
+	for name, file := range map[string][]byte{
+		"page.png":  []byte("<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"),
+		"logo.svg":  []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`),
+		"data.json": []byte(`{"a":1}`),
+	} {
+		if got := postUpload(t, s, user.token, order.ThreadId, name, file, ""); got.status != http.StatusUnsupportedMediaType {
+			t.Errorf("%s: %d %s", name, got.status, got.body)
+		}
+	}
+	polyglot := append(pngBytes(4), []byte("<html><body><script>alert(document.domain)</script></body></html>")...)
+	up := postUpload(t, s, user.token, order.ThreadId, "innocent.html", polyglot, "")
+	if up.status != http.StatusCreated || up.message.Media.ContentType != "image/png" {
+		t.Fatalf("polyglot: %d %s", up.status, up.body)
+	}
+	resp := expect[*apiclient.GetMessageMediaResponse](t, http.StatusOK)(user.api.GetMessageMediaWithResponse(context.Background(), up.message.MessageId))
+	h := resp.HTTPResponse.Header
+	if h.Get("Content-Type") != "image/png" || h.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Fatalf("polyglot served with %v", h)
+	}
+}
