@@ -1,0 +1,70 @@
+// Command orderchat-bench measures orderchat under load on this machine: it starts a real
+// local PostgreSQL and `orderchat serve`, drives them over loopback with the project's own
+// Go client and SSE consumer, and prints a table and a JSON summary. `make bench` runs it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// Settings of one run; --smoke shrinks everything to a quick correctness pass.
+type settings struct {
+	Streams    []int // idle user streams, in steps
+	LatencyN   int   // user streams open during the latency runs
+	Admins     int   // admin streams open during the latency runs
+	Rates      []int // messages per second of the latency runs
+	RateFor    time.Duration
+	Throughput []int // candidate rates of the throughput search
+	ReplayN    int   // events a reconnecting client has missed
+	CrossN     int   // admin streams per instance in the two-instance run
+	CrossRate  int
+}
+
+var full = settings{
+	Streams: []int{1000, 5000, 10000, 20000}, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 10 * time.Second,
+	Throughput: []int{500, 750, 1000, 1250, 1500, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
+}
+
+var smoke = settings{
+	Streams: []int{50, 100}, LatencyN: 100, Admins: 2, Rates: []int{20}, RateFor: 2 * time.Second,
+	Throughput: []int{50}, ReplayN: 500, CrossN: 2, CrossRate: 20,
+}
+
+func main() {
+	bin := flag.String("server", "bin/orderchat", "the orderchat binary to measure")
+	out := flag.String("json", "bin/bench.json", "where to write the JSON summary")
+	quick := flag.Bool("smoke", false, "a quick run with small numbers (correctness, not figures)")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	s := full
+	if *quick {
+		s = smoke
+	}
+	report, err := run(ctx, log, *bin, s)
+	if err != nil {
+		log.Error("benchmark failed", "err", err)
+		os.Exit(1)
+	}
+	report.print(os.Stdout)
+	data, _ := json.MarshalIndent(report, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
+		_ = os.WriteFile(*out, data, 0o644)
+	}
+	fmt.Fprintf(os.Stdout, "\n%s\n", data)
+	if report.Lost > 0 {
+		log.Error("events were lost", "count", report.Lost)
+		os.Exit(1)
+	}
+}

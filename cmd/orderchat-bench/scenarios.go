@@ -1,0 +1,296 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"orderchat/eventstream"
+	"orderchat/gen/apiclient"
+)
+
+// report is everything measured, as printed and written to JSON.
+type report struct {
+	Date        string          `json:"date"`
+	Machine     string          `json:"machine"`
+	Connections []connectionRun `json:"connections"`
+	Latency     []latencyRun    `json:"latency"`
+	Throughput  *throughputRun  `json:"throughput"`
+	Replay      *replayRun      `json:"replay"`
+	CrossNode   *crossRun       `json:"cross_instance"`
+	Lost        int             `json:"events_lost"`
+}
+
+type connectionRun struct {
+	Streams        int     `json:"streams"`
+	ServerRSSMiB   float64 `json:"server_rss_mib"`
+	RSSPerStreamKB float64 `json:"rss_per_stream_kib"`
+	ConnectPerSec  float64 `json:"connects_per_second"`
+}
+
+type latencyRun struct {
+	Rate       int     `json:"messages_per_second"`
+	Posted     int     `json:"posted"`
+	UserP50ms  float64 `json:"user_p50_ms"`
+	UserP99ms  float64 `json:"user_p99_ms"`
+	UserMaxms  float64 `json:"user_max_ms"`
+	AdminP50ms float64 `json:"admin_p50_ms"`
+	AdminP99ms float64 `json:"admin_p99_ms"`
+	AdminMaxms float64 `json:"admin_max_ms"`
+	PostP99ms  float64 `json:"post_p99_ms"`
+	Expected   int     `json:"deliveries_expected"`
+	Received   int     `json:"deliveries_received"`
+}
+
+type throughputRun struct {
+	Tried        []latencyRun `json:"tried"`
+	BestRate     int          `json:"best_rate_with_post_p99_under_50ms"`
+	EventsPerSec float64      `json:"events_delivered_per_second"`
+}
+
+type replayRun struct {
+	Events  int     `json:"events"`
+	Seconds float64 `json:"seconds"`
+}
+
+type crossRun struct {
+	SameP50ms  float64 `json:"same_instance_p50_ms"`
+	SameP99ms  float64 `json:"same_instance_p99_ms"`
+	CrossP50ms float64 `json:"cross_instance_p50_ms"`
+	CrossP99ms float64 `json:"cross_instance_p99_ms"`
+}
+
+func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report, error) {
+	b, err := setUp(ctx, log, bin)
+	if err != nil {
+		return nil, err
+	}
+	defer b.tearDown()
+	r := &report{Date: time.Now().UTC().Format(time.DateOnly), Machine: fmt.Sprintf("%d CPUs, %s/%s, %s", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())}
+
+	log.Info("creating customers with one order each", "n", slices.Max(s.Streams))
+	if err := b.addUsers(ctx, slices.Max(s.Streams)); err != nil {
+		return nil, err
+	}
+
+	// 1. Idle connections.
+	srv := b.servers[0]
+	baseline := srv.rss()
+	var sets []*streamSet
+	opened := 0
+	for _, n := range s.Streams {
+		urls, tokens := b.userStreams(srv.base, opened, n)
+		set, took := openStreams(ctx, urls, tokens, 256, nil)
+		sets = append(sets, set)
+		time.Sleep(2 * time.Second) // let the server settle before reading its memory
+		rss := srv.rss()
+		run := connectionRun{Streams: n, ServerRSSMiB: mib(rss), RSSPerStreamKB: float64(rss-baseline) / float64(n) / 1024, ConnectPerSec: float64(n-opened) / took.Seconds()}
+		r.Connections = append(r.Connections, run)
+		log.Info("streams open", "n", n, "rss_mib", run.ServerRSSMiB, "per_stream_kib", run.RSSPerStreamKB)
+		opened = n
+	}
+	for _, set := range sets {
+		set.close()
+	}
+
+	// 2. Latency with LatencyN user streams and Admins admin streams.
+	p := newPoster(b, srv.base)
+	m := newMeter(p)
+	urls, tokens := b.userStreams(srv.base, 0, s.LatencyN)
+	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))
+	defer users.close()
+	adminURLs, adminTokens := b.adminStreams(srv.base, s.Admins)
+	admins, _ := openStreams(ctx, adminURLs, adminTokens, 64, m.receive(true))
+	defer admins.close()
+	for _, rate := range s.Rates {
+		run := m.measure(ctx, rate, s.RateFor, s.Admins)
+		r.Latency = append(r.Latency, run)
+		r.Lost += run.Expected - run.Received
+		log.Info("latency", "rate", rate, "user_p99_ms", run.UserP99ms, "admin_p99_ms", run.AdminP99ms, "lost", run.Expected-run.Received)
+	}
+
+	// 3. Throughput: the highest rate whose POST p99 stays under 50 ms.
+	r.Throughput = &throughputRun{}
+	for _, rate := range s.Throughput {
+		run := m.measure(ctx, rate, s.RateFor, s.Admins)
+		r.Throughput.Tried = append(r.Throughput.Tried, run)
+		r.Lost += run.Expected - run.Received
+		log.Info("throughput", "rate", rate, "post_p99_ms", run.PostP99ms)
+		if run.PostP99ms > 50 || run.Posted < rate*int(s.RateFor.Seconds())*99/100 {
+			break
+		}
+		r.Throughput.BestRate = rate
+		r.Throughput.EventsPerSec = float64(run.Received) / s.RateFor.Seconds()
+	}
+	users.close()
+	admins.close()
+
+	// 4. Replay: an admin reconnecting ReplayN events back.
+	r.Replay, err = b.replay(ctx, srv.base, s.ReplayN, p)
+	if err != nil {
+		return nil, err
+	}
+
+	// 5. Two instances: the same posts seen on the posting instance and on another one.
+	r.CrossNode, err = b.crossInstance(ctx, s)
+	return r, err
+}
+
+func mib(bytes int64) float64 { return float64(bytes) / (1 << 20) }
+
+func (b *bench) userStreams(base string, from, to int) (urls, tokens []string) {
+	for _, u := range b.users[from:to] {
+		urls = append(urls, base+"/api/users/sse/notification/"+u.id.String())
+		tokens = append(tokens, u.token)
+	}
+	return urls, tokens
+}
+
+func (b *bench) adminStreams(base string, n int) (urls, tokens []string) {
+	for range n {
+		urls = append(urls, base+"/api/admin/sse")
+		tokens = append(tokens, b.admin)
+	}
+	return urls, tokens
+}
+
+// meter matches received events to the messages the poster sent.
+type meter struct {
+	p     *poster
+	mu    sync.Mutex
+	user  []time.Duration
+	admin []time.Duration
+}
+
+func newMeter(p *poster) *meter { return &meter{p: p} }
+
+func (m *meter) receive(admin bool) receiver {
+	return func(e eventstream.Event, at time.Time) {
+		seq, ok := seqOf(e)
+		if !ok {
+			return
+		}
+		sent, ok := m.p.sentAt(seq)
+		if !ok {
+			return
+		}
+		m.mu.Lock()
+		if admin {
+			m.admin = append(m.admin, at.Sub(sent.at))
+		} else {
+			m.user = append(m.user, at.Sub(sent.at))
+		}
+		m.mu.Unlock()
+	}
+}
+
+// measure posts at rate for d and waits for the deliveries to drain.
+func (m *meter) measure(ctx context.Context, rate int, d time.Duration, admins int) latencyRun {
+	m.mu.Lock()
+	m.user, m.admin = nil, nil
+	m.mu.Unlock()
+	res := m.p.run(ctx, rate, d)
+	expected := res.Sent * (1 + admins)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		m.mu.Lock()
+		got := len(m.user) + len(m.admin)
+		m.mu.Unlock()
+		if got >= expected {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	run := latencyRun{Rate: rate, Posted: res.Sent, Expected: expected, Received: len(m.user) + len(m.admin)}
+	run.UserP50ms, run.UserP99ms, run.UserMaxms = percentiles(m.user)
+	run.AdminP50ms, run.AdminP99ms, run.AdminMaxms = percentiles(m.admin)
+	_, run.PostP99ms, _ = percentiles(res.Latency)
+	return run
+}
+
+// percentiles gives p50, p99 and max in milliseconds.
+func percentiles(d []time.Duration) (p50, p99, max float64) {
+	if len(d) == 0 {
+		return 0, 0, 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
+	return ms(s[len(s)/2]), ms(s[len(s)*99/100]), ms(s[len(s)-1])
+}
+
+// replay measures an admin stream resuming n events back: from the request to the last
+// replayed event.
+func (b *bench) replay(ctx context.Context, base string, n int, p *poster) (*replayRun, error) {
+	for newest := b.newestEventID(ctx, base); newest < int64(n)+1; newest = b.newestEventID(ctx, base) {
+		p.run(ctx, 1000, time.Duration(float64(n-int(newest)+1)/1000*float64(time.Second))+time.Second)
+	}
+	newest := b.newestEventID(ctx, base)
+	got := make(chan struct{}, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := &eventstream.Consumer{URL: base + "/api/admin/sse", Token: func(context.Context) (string, error) { return b.admin, nil },
+		HTTPClient: streamClient, LastEventID: newest - int64(n), Resume: true}
+	start := time.Now()
+	go func() {
+		_ = c.Run(ctx, func(e eventstream.Event) error {
+			if e.ID <= newest {
+				got <- struct{}{}
+			}
+			return nil
+		})
+	}()
+	for i := range n {
+		select {
+		case <-got:
+		case <-time.After(30 * time.Second):
+			return nil, fmt.Errorf("replay stalled after %d of %d events", i, n)
+		}
+	}
+	return &replayRun{Events: n, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// newestEventID is the id of the first item of the admin's notifications (newest first;
+// the poster admin is another principal, so its posts are notifications of this one).
+func (b *bench) newestEventID(ctx context.Context, base string) int64 {
+	one := 1
+	resp, err := b.api(base, b.readerAdmin).ListNotificationsWithResponse(ctx, &apiclient.ListNotificationsParams{Limit: &one})
+	if err != nil || resp.JSON200 == nil || len(resp.JSON200.Items) == 0 {
+		return 0
+	}
+	return resp.JSON200.Items[0].Id
+}
+
+// crossInstance starts a second server and compares delivery to streams on the posting
+// instance with delivery to streams on the other.
+func (b *bench) crossInstance(ctx context.Context, s settings) (*crossRun, error) {
+	a := b.servers[0]
+	other, err := b.startServer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := newPoster(b, a.base)
+	same, cross := newMeter(p), newMeter(p)
+	urls, tokens := b.adminStreams(a.base, s.CrossN)
+	sameSet, _ := openStreams(ctx, urls, tokens, 16, same.receive(true))
+	defer sameSet.close()
+	urls, tokens = b.adminStreams(other.base, s.CrossN)
+	crossSet, _ := openStreams(ctx, urls, tokens, 16, cross.receive(true))
+	defer crossSet.close()
+	p.run(ctx, s.CrossRate, 5*time.Second)
+	time.Sleep(2 * time.Second)
+	r := &crossRun{}
+	same.mu.Lock()
+	r.SameP50ms, r.SameP99ms, _ = percentiles(same.admin)
+	same.mu.Unlock()
+	cross.mu.Lock()
+	r.CrossP50ms, r.CrossP99ms, _ = percentiles(cross.admin)
+	cross.mu.Unlock()
+	return r, nil
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"orderchat/eventstream"
+)
+
+// receiver is told of every event a stream receives, with the time it arrived.
+type receiver func(e eventstream.Event, at time.Time)
+
+// streamSet is a group of open streams.
+type streamSet struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func (s *streamSet) close() {
+	s.cancel()
+	s.wg.Wait()
+}
+
+// streamClient is shared by all streams: one transport, no timeouts, no pooling limits.
+var streamClient = &http.Client{Transport: &http.Transport{
+	MaxIdleConnsPerHost: -1, DisableCompression: true, DisableKeepAlives: false,
+	ReadBufferSize: 2048, WriteBufferSize: 1024,
+}}
+
+// openStreams opens one stream per URL/token pair, at most `parallel` connecting at once,
+// and returns when all are connected.
+func openStreams(ctx context.Context, urls, tokens []string, parallel int, on receiver) (*streamSet, time.Duration) {
+	ctx, cancel := context.WithCancel(ctx)
+	set := &streamSet{cancel: cancel}
+	slots := make(chan struct{}, parallel)
+	var connected sync.WaitGroup
+	start := time.Now()
+	for i := range urls {
+		slots <- struct{}{}
+		connected.Add(1)
+		set.wg.Add(1)
+		var once sync.Once
+		token := tokens[i]
+		c := &eventstream.Consumer{
+			URL:        urls[i],
+			Token:      func(context.Context) (string, error) { return token, nil },
+			HTTPClient: streamClient,
+			OnConnect: func(int64) {
+				once.Do(func() { <-slots; connected.Done() })
+			},
+		}
+		go func() {
+			defer set.wg.Done()
+			_ = c.Run(ctx, func(e eventstream.Event) error {
+				if on != nil {
+					on(e, time.Now())
+				}
+				return nil
+			})
+		}()
+	}
+	connected.Wait()
+	return set, time.Since(start)
+}
+
+// seqOf reads the sequence number the poster put in a message ("b<seq>").
+func seqOf(e eventstream.Event) (int, bool) {
+	if e.ResourceType != "messages.new" {
+		return 0, false
+	}
+	text, _ := e.Data.Meta["message_content"].(string)
+	n, err := strconv.Atoi(strings.TrimPrefix(text, "b"))
+	return n, err == nil && strings.HasPrefix(text, "b")
+}
