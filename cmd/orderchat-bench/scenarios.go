@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +98,7 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	for _, set := range sets {
 		set.close()
 	}
+	b.waitStreamsClosed(ctx, srv)
 
 	// 2. Latency with LatencyN user streams and Admins admin streams.
 	p := newPoster(b, srv.base)
@@ -128,6 +131,7 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	}
 	users.close()
 	admins.close()
+	b.waitStreamsClosed(ctx, srv)
 
 	// 4. Replay: an admin reconnecting ReplayN events back.
 	r.Replay, err = b.replay(ctx, srv.base, s.ReplayN, p)
@@ -293,4 +297,24 @@ func (b *bench) crossInstance(ctx context.Context, s settings) (*crossRun, error
 	r.CrossP50ms, r.CrossP99ms, _ = percentiles(cross.admin)
 	cross.mu.Unlock()
 	return r, nil
+}
+
+// waitStreamsClosed waits until the server has let go of every stream (it notices a
+// departed client within about a second), so that the next step starts clean.
+func (b *bench) waitStreamsClosed(ctx context.Context, srv *server) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		resp, err := b.client.Get(srv.base + "/metrics")
+		if err == nil {
+			data, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(string(data), "orderchat_sse_streams{kind=") ||
+				(strings.Contains(string(data), `orderchat_sse_streams{kind="user"} 0`) && !strings.Contains(string(data), `orderchat_sse_streams{kind="admin"} `) ||
+					strings.Contains(string(data), `orderchat_sse_streams{kind="user"} 0`) && strings.Contains(string(data), `orderchat_sse_streams{kind="admin"} 0`)) {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.log.Warn("the server still holds streams after 30 s")
 }

@@ -143,6 +143,9 @@ func serve(ctx context.Context, args []string) error {
 		log.Warn("in-flight requests did not finish in time", "err", err)
 		_ = srv.Close()
 	}
+	if err := hub.Drain(shutdownCtx); err != nil {
+		log.Warn("event streams did not end in time", "err", err)
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"sync"
 	"time"
 
@@ -80,6 +81,10 @@ type Hub struct {
 
 	shutdown     chan struct{}
 	shutdownOnce sync.Once
+	live         sync.WaitGroup // streams carried by the hub's own goroutines
+
+	watchMu sync.Mutex
+	watched map[net.Conn]context.CancelFunc // taken-over connections, cancelled when their client leaves
 }
 
 // ErrTooManyStreams refuses a principal's stream beyond Options.MaxPerUser.
@@ -93,6 +98,7 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 		pool: pool, q: db.New(pool), opt: opt, metrics: newMetrics(opt.Registerer),
 		admins: map[*Subscriber]struct{}{}, users: map[uuid.UUID]map[*Subscriber]struct{}{}, streams: map[uuid.UUID]int{},
 		healthy: errors.New("the event listener has not connected yet"), shutdown: make(chan struct{}),
+		watched: map[net.Conn]context.CancelFunc{},
 	}
 	newest, err := h.q.NewestEventID(ctx)
 	if err != nil {
@@ -105,6 +111,7 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 // Run listens for new events until ctx ends, reconnecting (then catching up from the
 // last delivered id) whenever the connection drops.
 func (h *Hub) Run(ctx context.Context) {
+	go h.watchClients(ctx)
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := h.listen(ctx)
@@ -183,6 +190,7 @@ func (h *Hub) broadcast(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.lastID = e.ID
+	h.metrics.position.Set(float64(e.ID))
 	if e.Frame == nil {
 		return
 	}
@@ -316,4 +324,54 @@ func (h *Hub) setHealth(err error) {
 // drain; new streams are refused.
 func (h *Hub) Shutdown() {
 	h.shutdownOnce.Do(func() { close(h.shutdown) })
+}
+
+// Drain waits, until ctx ends, for the streams the hub carries after Shutdown: net/http
+// no longer tracks their connections.
+func (h *Hub) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { h.live.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// watch calls leave when conn's client goes away. Nobody reads a taken-over stream
+// connection, so without this a departed client would be noticed only by the next
+// heartbeat, holding its slot (and the per-principal stream count) meanwhile.
+func (h *Hub) watch(conn net.Conn, leave context.CancelFunc) {
+	h.watchMu.Lock()
+	h.watched[conn] = leave
+	h.watchMu.Unlock()
+}
+
+func (h *Hub) unwatch(conn net.Conn) {
+	h.watchMu.Lock()
+	delete(h.watched, conn)
+	h.watchMu.Unlock()
+}
+
+// watchClients peeks at every watched connection each second (one cheap non-blocking
+// syscall each) and signals those whose client closed.
+func (h *Hub) watchClients(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		h.watchMu.Lock()
+		for conn, leave := range h.watched {
+			if peerGone(conn) {
+				leave()
+				delete(h.watched, conn)
+			}
+		}
+		h.watchMu.Unlock()
+	}
 }

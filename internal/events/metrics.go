@@ -9,6 +9,7 @@ type metrics struct {
 	dropped   *prometheus.CounterVec
 	replayed  prometheus.Histogram
 	resets    prometheus.Counter
+	position  prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -30,6 +31,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "orderchat_sse_resets_total", Help: "Reconnects whose Last-Event-ID was beyond retention (stream.reset sent).",
 		}),
 	}
-	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets)
+	m.position = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "orderchat_event_log_position", Help: "The newest event id this instance has handed to its streams (compare instances to see lag).",
+	})
+	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position)
 	return m
 }

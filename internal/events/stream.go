@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -23,9 +24,14 @@ type StreamRequest struct {
 // errDropped ends a stream whose queue overflowed.
 var errDropped = errors.New("the stream fell behind and was cut off")
 
-// Serve writes an SSE stream to w until the client leaves, the credential expires, the
-// subscriber falls behind, or the hub shuts down. It returns ErrTooManyStreams before
-// writing anything when the principal has too many streams open.
+// Serve starts an SSE stream on w, which lasts until the client leaves, the credential
+// expires, the subscriber falls behind, or the hub shuts down. It returns
+// ErrTooManyStreams before writing anything when the principal has too many streams open.
+//
+// On HTTP/1.1 the connection is taken over from net/http once the replay is written: the
+// request's goroutine, its stack and net/http's buffers are released, and a small
+// goroutine of the hub carries the live part. That is what keeps an idle stream to a
+// few KiB. Where the connection cannot be taken over (HTTP/2), Serve streams in place.
 func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamRequest) error {
 	select {
 	case <-h.shutdown:
@@ -36,37 +42,72 @@ func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamReques
 	if err != nil {
 		return err
 	}
-	defer h.Unsubscribe(sub)
-
-	s := &stream{hub: h, w: w, rc: http.NewResponseController(w)}
-	// Streams outlive the server's read timeout; only per-write deadlines apply.
-	_ = s.rc.SetReadDeadline(time.Time{})
 	header := w.Header()
 	header.Set("Content-Type", "text/event-stream")
 	header.Set("Cache-Control", "no-cache, no-store")
 	header.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if err := s.write([]byte("retry: " + strconv.FormatInt(h.opt.Retry.Milliseconds(), 10) + "\n\n")); err != nil {
-		return err
-	}
-	if req.LastEventID != nil {
-		if err := s.resume(ctx, req.Audience, *req.LastEventID, liveFrom); err != nil {
+
+	s := &stream{hub: h}
+	rc := http.NewResponseController(w)
+	conn, _, err := rc.Hijack()
+	if err != nil { // HTTP/2: stream through net/http in this goroutine
+		defer h.Unsubscribe(sub)
+		_ = rc.SetReadDeadline(time.Time{}) // streams outlive the read timeout
+		s.out, s.flush, s.deadline = w, rc.Flush, rc.SetWriteDeadline
+		w.WriteHeader(http.StatusOK)
+		if err := s.open(ctx, req, liveFrom); err != nil {
 			return err
 		}
-	} else {
-		s.last = liveFrom
+		return s.live(ctx, sub, req.ExpiresAt)
 	}
-	return s.live(ctx, sub, req.ExpiresAt)
+
+	// The body is delimited by closing the connection, so no chunked framing is needed.
+	_ = conn.SetReadDeadline(time.Time{})
+	s.out, s.flush, s.deadline = conn, func() error { return nil }, conn.SetWriteDeadline
+	head := "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache, no-store\r\n" +
+		"X-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
+	if err := s.write([]byte(head)); err == nil {
+		err = s.open(ctx, req, liveFrom)
+	}
+	if err != nil {
+		conn.Close()
+		h.Unsubscribe(sub)
+		return nil // the response has started; there is nothing more to tell the client
+	}
+	clientLeft, leave := context.WithCancel(context.Background())
+	h.watch(conn, leave)
+	h.live.Add(1)
+	go func() {
+		defer h.live.Done()
+		defer h.Unsubscribe(sub)
+		defer conn.Close()
+		defer h.unwatch(conn)
+		_ = s.live(clientLeft, sub, req.ExpiresAt)
+	}()
+	return nil
+}
+
+// open writes the `retry:` and what the client missed.
+func (s *stream) open(ctx context.Context, req StreamRequest, liveFrom int64) error {
+	if err := s.write([]byte("retry: " + strconv.FormatInt(s.hub.opt.Retry.Milliseconds(), 10) + "\n\n")); err != nil {
+		return err
+	}
+	if req.LastEventID == nil {
+		s.last = liveFrom
+		return nil
+	}
+	return s.resume(ctx, req.Audience, *req.LastEventID, liveFrom)
 }
 
 // ErrShuttingDown refuses new streams while the server drains.
 var ErrShuttingDown = errors.New("the server is shutting down")
 
 type stream struct {
-	hub  *Hub
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	last int64 // the newest event id written: nothing at or below it is written again
+	hub      *Hub
+	out      io.Writer
+	flush    func() error
+	deadline func(time.Time) error
+	last     int64 // the newest event id written: nothing at or below it is written again
 }
 
 // resume replays what the client missed, or sends stream.reset when it cannot.
@@ -158,12 +199,12 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 
 // write sends b and flushes it within the write timeout.
 func (s *stream) write(b []byte) error {
-	_ = s.rc.SetWriteDeadline(time.Now().Add(s.hub.opt.WriteTimeout))
-	if _, err := s.w.Write(b); err != nil {
+	_ = s.deadline(time.Now().Add(s.hub.opt.WriteTimeout))
+	if _, err := s.out.Write(b); err != nil {
 		s.hub.metrics.dropped.WithLabelValues("write").Inc()
 		return err
 	}
-	if err := s.rc.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		s.hub.metrics.dropped.WithLabelValues("write").Inc()
 		return err
 	}

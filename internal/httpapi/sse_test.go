@@ -192,6 +192,15 @@ func TestTenThousandMissedEventsReplayOnOneConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Connect once this instance has read the burst: a stream open during it would get
+	// the burst live, overflow its queue and (rightly) be cut off and resume.
+	deadline := time.Now().Add(10 * time.Second)
+	for _, _, metrics := s.do(t, http.MethodGet, "/metrics", "", "", ""); !strings.Contains(metrics, "orderchat_event_log_position 10000\n"); _, _, metrics = s.do(t, http.MethodGet, "/metrics", "", "", "") {
+		if time.Now().After(deadline) {
+			t.Fatal("the hub did not read the 10,000 events")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	f := s.follow(t, admin.token, "/api/admin/sse?last_event_id=0", 0)
 	got := f.next(t, 10000)
 	for i, e := range got {
@@ -392,14 +401,28 @@ func TestTooManyStreamsIs429(t *testing.T) {
 	s := newTestServer(t)
 	user := s.newActor(t, auth.RoleUser)
 	header := http.Header{"Authorization": {"Bearer " + user.token}}
+	var first *http.Response
 	for i := range 5 {
-		if resp := s.rawStream(t, userStream(user), header); resp.StatusCode != http.StatusOK {
+		resp := s.rawStream(t, userStream(user), header)
+		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("stream %d: %d", i+1, resp.StatusCode)
+		}
+		if first == nil {
+			first = resp
 		}
 	}
 	resp := s.rawStream(t, userStream(user), header)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("sixth stream: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	// A client that leaves frees its slot (found within about a second), as after a page reload.
+	first.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.rawStream(t, userStream(user), header).StatusCode != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("a closed stream still counts against the limit after 5 s")
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
