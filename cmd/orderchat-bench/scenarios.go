@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -304,17 +306,28 @@ func (b *bench) crossInstance(ctx context.Context, s settings) (*crossRun, error
 func (b *bench) waitStreamsClosed(ctx context.Context, srv *server) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		resp, err := b.client.Get(srv.base + "/metrics")
-		if err == nil {
-			data, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(data), "orderchat_sse_streams{kind=") ||
-				(strings.Contains(string(data), `orderchat_sse_streams{kind="user"} 0`) && !strings.Contains(string(data), `orderchat_sse_streams{kind="admin"} `) ||
-					strings.Contains(string(data), `orderchat_sse_streams{kind="user"} 0`) && strings.Contains(string(data), `orderchat_sse_streams{kind="admin"} 0`)) {
-				return
-			}
+		if openStreamsOn(b.client, srv.base) == 0 {
+			return
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	b.log.Warn("the server still holds streams after 30 s")
+}
+
+// openStreamsOn sums the server's orderchat_sse_streams gauges (-1 when unreadable).
+func openStreamsOn(client *http.Client, base string) int {
+	resp, err := client.Get(base + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	total := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "orderchat_sse_streams{") {
+			n, _ := strconv.Atoi(line[strings.LastIndexByte(line, ' ')+1:])
+			total += n
+		}
+	}
+	return total
 }
