@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go fuzz test-web bench clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
-test: lint check-generated web test-go fuzz test-web ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web tests
+test: lint check-generated web test-go fuzz test-web test-e2e ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests
 
 test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
 	$(GO) test -race -count=1 ./...
@@ -61,10 +61,15 @@ fuzz: ## fuzz the JWT, upload, Last-Event-ID, cursor and event-encoding paths fo
 		$(GO) test -run '^$$' -fuzz "^$${target#*:}$$" -fuzztime $(FUZZTIME) ./$${target%%:*} || exit 1; \
 	done
 
-test-web: $(NPM_OK) ## web unit tests
+test-web: $(NPM_OK) ## web type check and unit tests
+	npm run --silent typecheck:web
 	npm run --silent test:web
 
-bench: ## benchmarks on a real local PostgreSQL (figures in the README)
+test-e2e: build ## the web UI in headless Debian Chromium against a real server and PostgreSQL
+	npm run --silent test:e2e
+
+bench: build ## the load benchmark (bin/bench.json) and the Go micro-benchmarks; figures in the README
+	$(GO) run ./cmd/orderchat-bench --server $(BIN) --json bin/bench.json
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/...
 
 clean: ## remove build outputs (keeps .data/)

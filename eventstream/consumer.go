@@ -123,6 +123,12 @@ func (c *Consumer) connect(ctx context.Context, client *http.Client, fn func(Eve
 		c.OnConnect(c.LastEventID)
 	}
 	return Parse(resp.Body, func(f Frame) error {
+		if f.Data == "" { // the server's position: resume from here
+			if id, err := strconv.ParseInt(f.ID, 10, 64); err == nil && id >= 0 {
+				c.LastEventID, c.Resume = id, true
+			}
+			return nil
+		}
 		var e Event
 		if err := json.Unmarshal([]byte(f.Data), &e); err != nil {
 			return fmt.Errorf("eventstream: event %s: %w", f.ID, err)

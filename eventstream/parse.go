@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// Frame is one dispatched SSE event as the WHATWG parsing rules build it.
+// Frame is one dispatched SSE event as the WHATWG parsing rules build it, or a bare
+// `id:` block (empty Data) that only moves the resume point.
 type Frame struct {
 	ID    string // the last id seen on the stream (it carries over frames without one)
 	Event string // the `event:` field; empty means "message"
@@ -28,16 +29,18 @@ func Parse(r io.Reader, onFrame func(Frame) error, onRetry func(time.Duration)) 
 	scanner.Split(scanLines)
 	var id, event string
 	var data strings.Builder
-	hasData := false
+	hasData, idSet := false, false
 	for scanner.Scan() {
 		line := scanner.Text()
 		if line == "" {
-			if hasData {
+			// A block with an id but no data dispatches nothing, yet moves the resume
+			// point: it is handed on with empty Data.
+			if hasData || idSet {
 				if err := onFrame(Frame{ID: id, Event: event, Data: data.String()}); err != nil {
 					return err
 				}
 			}
-			event, hasData = "", false
+			event, hasData, idSet = "", false, false
 			data.Reset()
 			continue
 		}
@@ -49,7 +52,7 @@ func Parse(r io.Reader, onFrame func(Frame) error, onRetry func(time.Duration)) 
 		switch field {
 		case "id":
 			if !strings.ContainsRune(value, 0) {
-				id = value
+				id, idSet = value, true
 			}
 		case "event":
 			event = value

@@ -13,6 +13,7 @@ func TestParseFollowsTheWHATWGRules(t *testing.T) {
 		"data: first\r\ndata: second\r\n\r\n" + // no id: the last one carries over; CRLF lines
 		"id: 8\revent: custom\rdata: x\r\r" + // lone CR line ends
 		"retry: soon\n\n" + // not digits: ignored
+		"id: 8\n\n" + // a bare id: handed on with no data
 		"id: 9\ndata: cut off at EOF"
 	var frames []Frame
 	var retries []time.Duration
@@ -25,6 +26,7 @@ func TestParseFollowsTheWHATWGRules(t *testing.T) {
 		{ID: "7", Data: `{"a":1}`},
 		{ID: "7", Data: "first\nsecond"},
 		{ID: "8", Event: "custom", Data: "x"},
+		{ID: "8"},
 	}
 	if len(frames) != len(want) {
 		t.Fatalf("frames %+v, want %+v", frames, want)

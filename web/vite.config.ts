@@ -23,13 +23,6 @@ function keepGitkeep(): Plugin {
   };
 }
 
-// Shown on the placeholder page ("built 3 minutes ago"). Honours
-// SOURCE_DATE_EPOCH so reproducible builds stay byte-for-byte identical.
-const sourceDateEpoch = Number(process.env.SOURCE_DATE_EPOCH);
-const buildTime = new Date(
-  Number.isFinite(sourceDateEpoch) && sourceDateEpoch > 0 ? sourceDateEpoch * 1000 : Date.now(),
-).toISOString();
-
 export default defineConfig({
   root: webDir,
   // Absolute asset URLs (/assets/...): docs.html is served by the Go server at
@@ -38,9 +31,6 @@ export default defineConfig({
   // No public/ folder: every file in dist comes from the bundle.
   publicDir: false,
   plugins: [react(), keepGitkeep()],
-  define: {
-    __BUILD_TIME__: JSON.stringify(buildTime),
-  },
   // `npm run dev:web`: the Go server answers /api (spec, docs, endpoints).
   server: {
     proxy: {

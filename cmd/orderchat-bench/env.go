@@ -111,7 +111,7 @@ func (b *bench) startServer(ctx context.Context) (*server, error) {
 	l.Close()
 	cmd := exec.Command(b.bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.cluster.URL(), "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr,
-		"ORDERCHAT_MESSAGE_RATE=0", "ORDERCHAT_STREAM_RATE=0", "ORDERCHAT_LOG_LEVEL=warn")
+		"ORDERCHAT_MESSAGE_RATE=0", "ORDERCHAT_STREAM_RATE=0", "ORDERCHAT_LOG_LEVEL=warn", "ORDERCHAT_PPROF_ADDR="+pprofAddr(len(b.servers)))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -199,3 +199,6 @@ func (b *bench) addUsers(ctx context.Context, n int) error {
 	}
 	return nil
 }
+
+// pprofAddr is where the i-th server exposes its profiler (go tool pprof http://ADDR/debug/pprof/profile).
+func pprofAddr(i int) string { return "127.0.0.1:" + strconv.Itoa(6060+i) }

@@ -14,9 +14,10 @@ import (
 
 // poster sends messages at a fixed rate and remembers when each was sent.
 type poster struct {
-	b    *bench
-	base string
-	next atomic.Int64
+	b     *bench
+	base  string
+	users int // posts go to the threads of b.users[:users], whose streams are open
+	next  atomic.Int64
 
 	mu   sync.Mutex
 	sent map[int]sentMessage
@@ -27,8 +28,8 @@ type sentMessage struct {
 	user int // index into bench.users: whose stream must receive it
 }
 
-func newPoster(b *bench, base string) *poster {
-	return &poster{b: b, base: base, sent: map[int]sentMessage{}}
+func newPoster(b *bench, base string, users int) *poster {
+	return &poster{b: b, base: base, users: users, sent: map[int]sentMessage{}}
 }
 
 // postResult summarizes one run of posting.
@@ -54,7 +55,7 @@ func (p *poster) run(ctx context.Context, rate int, d time.Duration) postResult 
 			defer wg.Done()
 			for range jobs {
 				seq := int(p.next.Add(1))
-				u := rand.IntN(len(p.b.users))
+				u := rand.IntN(p.users)
 				text := "b" + strconv.Itoa(seq)
 				start := time.Now()
 				p.mu.Lock()

@@ -15,6 +15,9 @@ import (
 
 	"orderchat/eventstream"
 	"orderchat/gen/apiclient"
+	"orderchat/internal/auth"
+
+	"github.com/google/uuid"
 )
 
 // report is everything measured, as printed and written to JSON.
@@ -103,7 +106,7 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	b.waitStreamsClosed(ctx, srv)
 
 	// 2. Latency with LatencyN user streams and Admins admin streams.
-	p := newPoster(b, srv.base)
+	p := newPoster(b, srv.base, s.LatencyN)
 	m := newMeter(p)
 	urls, tokens := b.userStreams(srv.base, 0, s.LatencyN)
 	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))
@@ -156,10 +159,11 @@ func (b *bench) userStreams(base string, from, to int) (urls, tokens []string) {
 	return urls, tokens
 }
 
+// adminStreams are the streams of n different admins (one principal may hold only 5).
 func (b *bench) adminStreams(base string, n int) (urls, tokens []string) {
 	for range n {
 		urls = append(urls, base+"/api/admin/sse")
-		tokens = append(tokens, b.admin)
+		tokens = append(tokens, b.mint(uuid.New(), auth.RoleAdmin))
 	}
 	return urls, tokens
 }
@@ -281,7 +285,7 @@ func (b *bench) crossInstance(ctx context.Context, s settings) (*crossRun, error
 	if err != nil {
 		return nil, err
 	}
-	p := newPoster(b, a.base)
+	p := newPoster(b, a.base, len(b.users))
 	same, cross := newMeter(p), newMeter(p)
 	urls, tokens := b.adminStreams(a.base, s.CrossN)
 	sameSet, _ := openStreams(ctx, urls, tokens, 16, same.receive(true))

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -109,6 +110,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
+	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -176,4 +180,16 @@ func maintenanceInterval(retention time.Duration) time.Duration {
 func localURL(addr net.Addr) string {
 	port := addr.(*net.TCPAddr).Port
 	return fmt.Sprintf("http://localhost:%d", port)
+}
+
+// servePprof exposes the Go profiler on its own address (keep it on loopback).
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Warn("pprof listener stopped", "err", err)
+	}
 }

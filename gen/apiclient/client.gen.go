@@ -1414,9 +1414,12 @@ type ClientInterface interface {
 
 	// StreamAdminEvents The global event stream (admins)
 	//
-	// Every event, as SSE. On connect the server sends `retry: <ms>`; then one SSE event
-	// per domain event: `id: <event id>` and one `data:` line holding an `Event` (JSON, at
-	// most 2048 bytes); a `:` comment line every heartbeat interval (15 s by default).
+	// Every event, as SSE. On connect the server sends `retry: <ms>`, any replayed events,
+	// and a bare `id: <position>` line (no data: it sets EventSource's lastEventId without
+	// firing an event, so a reconnect resumes from there even before any event arrived);
+	// then one SSE event per domain event: `id: <event id>` and one `data:` line holding an
+	// `Event` (JSON, at most 2048 bytes); a `:` comment line every heartbeat interval
+	// (15 s by default).
 	//
 	// Resume with the `Last-Event-ID` header (sent by EventSource on reconnect) or the
 	// `last_event_id` query parameter: every event after that id is replayed in order,
@@ -1651,9 +1654,12 @@ type ClientInterface interface {
 
 // StreamAdminEvents The global event stream (admins)
 //
-// Every event, as SSE. On connect the server sends `retry: <ms>`; then one SSE event
-// per domain event: `id: <event id>` and one `data:` line holding an `Event` (JSON, at
-// most 2048 bytes); a `:` comment line every heartbeat interval (15 s by default).
+// Every event, as SSE. On connect the server sends `retry: <ms>`, any replayed events,
+// and a bare `id: <position>` line (no data: it sets EventSource's lastEventId without
+// firing an event, so a reconnect resumes from there even before any event arrived);
+// then one SSE event per domain event: `id: <event id>` and one `data:` line holding an
+// `Event` (JSON, at most 2048 bytes); a `:` comment line every heartbeat interval
+// (15 s by default).
 //
 // Resume with the `Last-Event-ID` header (sent by EventSource on reconnect) or the
 // `last_event_id` query parameter: every event after that id is replayed in order,
@@ -3172,9 +3178,12 @@ type ClientWithResponsesInterface interface {
 
 	// StreamAdminEventsWithResponse The global event stream (admins)
 	//
-	// Every event, as SSE. On connect the server sends `retry: <ms>`; then one SSE event
-	// per domain event: `id: <event id>` and one `data:` line holding an `Event` (JSON, at
-	// most 2048 bytes); a `:` comment line every heartbeat interval (15 s by default).
+	// Every event, as SSE. On connect the server sends `retry: <ms>`, any replayed events,
+	// and a bare `id: <position>` line (no data: it sets EventSource's lastEventId without
+	// firing an event, so a reconnect resumes from there even before any event arrived);
+	// then one SSE event per domain event: `id: <event id>` and one `data:` line holding an
+	// `Event` (JSON, at most 2048 bytes); a `:` comment line every heartbeat interval
+	// (15 s by default).
 	//
 	// Resume with the `Last-Event-ID` header (sent by EventSource on reconnect) or the
 	// `last_event_id` query parameter: every event after that id is replayed in order,
@@ -5332,9 +5341,12 @@ func (r StreamUserEventsResponse) ContentType() string {
 
 // StreamAdminEventsWithResponse The global event stream (admins)
 //
-// Every event, as SSE. On connect the server sends `retry: <ms>`; then one SSE event
-// per domain event: `id: <event id>` and one `data:` line holding an `Event` (JSON, at
-// most 2048 bytes); a `:` comment line every heartbeat interval (15 s by default).
+// Every event, as SSE. On connect the server sends `retry: <ms>`, any replayed events,
+// and a bare `id: <position>` line (no data: it sets EventSource's lastEventId without
+// firing an event, so a reconnect resumes from there even before any event arrived);
+// then one SSE event per domain event: `id: <event id>` and one `data:` line holding an
+// `Event` (JSON, at most 2048 bytes); a `:` comment line every heartbeat interval
+// (15 s by default).
 //
 // Resume with the `Last-Event-ID` header (sent by EventSource on reconnect) or the
 // `last_event_id` query parameter: every event after that id is replayed in order,

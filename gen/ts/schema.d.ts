@@ -275,9 +275,12 @@ export interface paths {
         };
         /**
          * The global event stream (admins)
-         * @description Every event, as SSE. On connect the server sends `retry: <ms>`; then one SSE event
-         *     per domain event: `id: <event id>` and one `data:` line holding an `Event` (JSON, at
-         *     most 2048 bytes); a `:` comment line every heartbeat interval (15 s by default).
+         * @description Every event, as SSE. On connect the server sends `retry: <ms>`, any replayed events,
+         *     and a bare `id: <position>` line (no data: it sets EventSource's lastEventId without
+         *     firing an event, so a reconnect resumes from there even before any event arrived);
+         *     then one SSE event per domain event: `id: <event id>` and one `data:` line holding an
+         *     `Event` (JSON, at most 2048 bytes); a `:` comment line every heartbeat interval
+         *     (15 s by default).
          *
          *     Resume with the `Last-Event-ID` header (sent by EventSource on reconnect) or the
          *     `last_event_id` query parameter: every event after that id is replayed in order,

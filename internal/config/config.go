@@ -30,6 +30,7 @@ type Config struct {
 	StreamRate        Rate          // ORDERCHAT_STREAM_RATE, ORDERCHAT_STREAM_BURST: stream opens per principal
 	LogLevel          slog.Level    // ORDERCHAT_LOG_LEVEL: debug, info, warn, error
 	LogFormat         string        // ORDERCHAT_LOG_FORMAT: text or json
+	PprofAddr         string        // ORDERCHAT_PPROF_ADDR: serve the Go profiler here (unset: off)
 }
 
 // Rate is a per-principal limit: PerSecond actions with bursts of Burst; 0 disables it.
@@ -56,6 +57,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		JWTIssuer:    get("ORDERCHAT_JWT_ISSUER", ""),
 		JWTAudience:  get("ORDERCHAT_JWT_AUDIENCE", ""),
 		LogFormat:    strings.ToLower(get("ORDERCHAT_LOG_FORMAT", "text")),
+		PprofAddr:    get("ORDERCHAT_PPROF_ADDR", ""),
 	}
 	var errs []error
 	duration := func(key, def string, min time.Duration) time.Duration {

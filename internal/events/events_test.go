@@ -86,7 +86,7 @@ func receive(t *testing.T, s *Subscriber, n int) []Event {
 	for len(got) < n {
 		select {
 		case <-s.ready:
-			queued, overflow := s.take()
+			queued, overflow, _ := s.take()
 			if overflow {
 				t.Fatal("the subscriber overflowed")
 			}
@@ -128,7 +128,7 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 	}
 	select {
 	case <-sub.ready:
-		queued, _ := sub.take()
+		queued, _, _ := sub.take()
 		t.Fatalf("delivered %d events before the first committed", len(queued))
 	default:
 	}
@@ -193,7 +193,7 @@ func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 	if len(got) != 60 {
 		t.Fatalf("the healthy subscriber got %d of 60", len(got))
 	}
-	if _, overflow := slow.take(); !overflow {
+	if _, overflow, _ := slow.take(); !overflow {
 		t.Fatal("the slow subscriber did not overflow")
 	}
 	h.mu.Lock()
@@ -312,7 +312,7 @@ func TestARolledBackEventIsNeverPublished(t *testing.T) {
 	}
 	select {
 	case <-sub.ready:
-		queued, _ := sub.take()
+		queued, _, _ := sub.take()
 		if len(queued) > 0 {
 			t.Fatalf("extra events delivered: %d", len(queued))
 		}

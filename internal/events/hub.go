@@ -112,6 +112,7 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 // last delivered id) whenever the connection drops.
 func (h *Hub) Run(ctx context.Context) {
 	go h.watchClients(ctx)
+	go h.beat(ctx)
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := h.listen(ctx)
@@ -373,5 +374,29 @@ func (h *Hub) watchClients(ctx context.Context) {
 			}
 		}
 		h.watchMu.Unlock()
+	}
+}
+
+// beat sends every stream a keep-alive each heartbeat interval (streams that carried an
+// event meanwhile skip it).
+func (h *Hub) beat(ctx context.Context) {
+	tick := time.NewTicker(h.opt.Heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		h.mu.Lock()
+		for s := range h.admins {
+			s.beat()
+		}
+		for _, set := range h.users {
+			for s := range set {
+				s.beat()
+			}
+		}
+		h.mu.Unlock()
 	}
 }

@@ -87,27 +87,32 @@ func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamReques
 	return nil
 }
 
-// open writes the `retry:` and what the client missed.
+// open writes the `retry:`, what the client missed, and then the position the stream
+// goes live from as a bare `id:` (no data: it moves EventSource's lastEventId without
+// firing an event), so that a reconnect resumes from there even when no event came yet.
 func (s *stream) open(ctx context.Context, req StreamRequest, liveFrom int64) error {
 	if err := s.write([]byte("retry: " + strconv.FormatInt(s.hub.opt.Retry.Milliseconds(), 10) + "\n\n")); err != nil {
 		return err
 	}
-	if req.LastEventID == nil {
-		s.last = liveFrom
-		return nil
+	s.last = liveFrom
+	if req.LastEventID != nil {
+		if err := s.resume(ctx, req.Audience, *req.LastEventID, liveFrom); err != nil {
+			return err
+		}
 	}
-	return s.resume(ctx, req.Audience, *req.LastEventID, liveFrom)
+	return s.write([]byte("id: " + strconv.FormatInt(s.last, 10) + "\n\n"))
 }
 
 // ErrShuttingDown refuses new streams while the server drains.
 var ErrShuttingDown = errors.New("the server is shutting down")
 
 type stream struct {
-	hub      *Hub
-	out      io.Writer
-	flush    func() error
-	deadline func(time.Time) error
-	last     int64 // the newest event id written: nothing at or below it is written again
+	hub        *Hub
+	out        io.Writer
+	flush      func() error
+	deadline   func(time.Time) error
+	deadlineAt time.Time // the write deadline in force
+	last       int64     // the newest event id written: nothing at or below it is written again
 }
 
 // resume replays what the client missed, or sends stream.reset when it cannot.
@@ -151,10 +156,8 @@ func (s *stream) resume(ctx context.Context, a Audience, after, liveFrom int64) 
 	return err
 }
 
-// live writes queued events as they arrive, with heartbeats, until the stream ends.
+// live writes queued events as they arrive, and the hub's heartbeats, until the stream ends.
 func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time) error {
-	heartbeat := time.NewTicker(s.hub.opt.Heartbeat)
-	defer heartbeat.Stop()
 	expiry := time.NewTimer(time.Until(expiresAt))
 	defer expiry.Stop()
 	for {
@@ -162,7 +165,7 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 		case <-ctx.Done():
 			return nil
 		case <-sub.ready:
-			queued, overflow := sub.take()
+			queued, overflow, heartbeat := sub.take()
 			if overflow {
 				return errDropped
 			}
@@ -176,14 +179,13 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 					s.hub.metrics.delivered.Inc()
 				}
 			}
+			if len(out) == 0 && heartbeat {
+				out = []byte(":\n\n")
+			}
 			if len(out) > 0 {
 				if err := s.write(out); err != nil {
 					return err
 				}
-			}
-		case <-heartbeat.C:
-			if err := s.write([]byte(":\n\n")); err != nil {
-				return err
 			}
 		case <-expiry.C:
 			_ = s.write(controlFrame(s.last, "stream.token_expired", map[string]any{"expired_at": expiresAt.UTC()}))
@@ -197,9 +199,14 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 	}
 }
 
-// write sends b and flushes it within the write timeout.
+// write sends b and flushes it within the write timeout. The deadline is moved only when
+// half of it is used up: every move reshuffles the runtime's timer heap, which with
+// thousands of streams costs more than the write itself.
 func (s *stream) write(b []byte) error {
-	_ = s.deadline(time.Now().Add(s.hub.opt.WriteTimeout))
+	if now := time.Now(); s.deadlineAt.Sub(now) < s.hub.opt.WriteTimeout/2 {
+		s.deadlineAt = now.Add(s.hub.opt.WriteTimeout)
+		_ = s.deadline(s.deadlineAt)
+	}
 	if _, err := s.out.Write(b); err != nil {
 		s.hub.metrics.dropped.WithLabelValues("write").Inc()
 		return err

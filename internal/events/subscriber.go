@@ -25,10 +25,11 @@ type Subscriber struct {
 	budget    int
 	closed    bool // unsubscribed; guarded by the hub's lock
 
-	mu       sync.Mutex
-	queue    []Event
-	bytes    int
-	overflow bool
+	mu        sync.Mutex
+	queue     []Event
+	bytes     int
+	overflow  bool
+	heartbeat bool // the hub asked for a keep-alive
 
 	ready chan struct{} // signalled (capacity 1) when frames arrive or on overflow
 }
@@ -50,17 +51,32 @@ func (s *Subscriber) push(e Event) bool {
 	}
 	ok := !s.overflow
 	s.mu.Unlock()
+	s.signal()
+	return ok
+}
+
+func (s *Subscriber) signal() {
 	select {
 	case s.ready <- struct{}{}:
 	default:
 	}
-	return ok
 }
 
-// take hands over everything queued; overflow reports that events were lost.
-func (s *Subscriber) take() (queued []Event, overflow bool) {
+// beat asks for a keep-alive; one hub ticker beats every stream, so that idle streams
+// hold no timer of their own.
+func (s *Subscriber) beat() {
+	s.mu.Lock()
+	s.heartbeat = true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// take hands over everything queued; overflow reports that events were lost, and
+// heartbeat that a keep-alive is due.
+func (s *Subscriber) take() (queued []Event, overflow, heartbeat bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	queued, s.queue, s.bytes = s.queue, nil, 0
-	return queued, s.overflow
+	heartbeat, s.heartbeat = s.heartbeat, false
+	return queued, s.overflow, heartbeat
 }

@@ -30,6 +30,12 @@ type follower struct {
 
 func (s *testServer) follow(t *testing.T, token, path string, lastEventID int64) *follower {
 	t.Helper()
+	return s.followFrom(t, token, path, lastEventID, lastEventID > 0)
+}
+
+// followFrom resumes after lastEventID when resume is set, even from 0.
+func (s *testServer) followFrom(t *testing.T, token, path string, lastEventID int64, resume bool) *follower {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &follower{events: make(chan eventstream.Event, 20000), connects: make(chan int64, 100), done: make(chan error, 1), cancel: cancel}
 	f.consumer = &eventstream.Consumer{
@@ -37,6 +43,7 @@ func (s *testServer) follow(t *testing.T, token, path string, lastEventID int64)
 		Token:       func(context.Context) (string, error) { return token, nil },
 		HTTPClient:  &http.Client{Transport: s.Client.Transport},
 		LastEventID: lastEventID,
+		Resume:      resume,
 		OnConnect:   func(from int64) { f.connects <- from },
 	}
 	go func() {
@@ -285,6 +292,10 @@ func TestTheWireFormat(t *testing.T) {
 		t.Fatalf("first line %q, want retry: 2000", l)
 	}
 	nextLine()
+	if l := nextLine(); l != "id: 0" { // the position the stream goes live from
+		t.Fatalf("after retry: %q, want a bare id: 0", l)
+	}
+	nextLine()
 	if l := nextLine(); l != ":" {
 		t.Fatalf("heartbeat line %q, want a comment", l)
 	}
@@ -466,5 +477,25 @@ func TestReadyzIncludesTheListener(t *testing.T) {
 			t.Fatalf("readyz: %d %s", status, body)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestAStreamThatGotNoEventStillResumesWithoutAGap: the bare `id:` sent on connect gives
+// the client a resume point before any event arrives.
+func TestAStreamThatGotNoEventStillResumesWithoutAGap(t *testing.T) {
+	s := newTestServer(t)
+	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)
+	order := user.placeOrder(t)
+	f := s.follow(t, user.token, userStream(user), 0)
+	time.Sleep(100 * time.Millisecond) // the bare id has been read by now
+	f.cancel()
+	<-f.done
+	admin.say(t, order.ThreadId, "while away")
+	if !f.consumer.Resume {
+		t.Fatalf("no resume point after connecting: %d (resume %v)", f.consumer.LastEventID, f.consumer.Resume)
+	}
+	again := s.followFrom(t, user.token, userStream(user), f.consumer.LastEventID, f.consumer.Resume)
+	if got := again.next(t, 1)[0]; got.Data.Meta["message_content"] != "while away" {
+		t.Fatalf("after reconnecting: %+v", got)
 	}
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+
+import { message, THREAD } from '../testing/fixtures.ts';
+import { createApiClient } from './client.ts';
+import { ApiError } from './errors.ts';
+import { attachmentProblem, MAX_ATTACHMENT_BYTES, newMessageId, postMessage, walkMessages } from './messages.ts';
+
+/** An API client whose fetch answers from `answer` and records the requests. */
+function apiAnswering(answer: (request: Request) => Response) {
+  const requests: Request[] = [];
+  const api = createApiClient({
+    getToken: () => 'jwt',
+    onUnauthorized: () => {},
+    baseUrl: 'http://test/api',
+    fetch: async (input) => {
+      const request = input as Request; // openapi-fetch always passes a Request
+      requests.push(request);
+      return answer(request);
+    },
+  });
+  return { api, requests };
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('attachmentProblem', () => {
+  it('refuses files over 5 MiB, empty files and types the server rejects', () => {
+    const big = new File([new Uint8Array(MAX_ATTACHMENT_BYTES + 1)], 'clip.mp4', { type: 'video/mp4' });
+    expect(attachmentProblem(big)).toBe('“clip.mp4” is 5.0 MiB; attachments can be at most 5 MiB.');
+    expect(attachmentProblem(new File([], 'empty.png', { type: 'image/png' }))).toMatch(/is empty/);
+    expect(attachmentProblem(new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }))).toMatch(/cannot be sent/);
+  });
+
+  it('accepts exactly 5 MiB of an allowed type, and leaves unknown types to the server', () => {
+    expect(attachmentProblem(new File([new Uint8Array(MAX_ATTACHMENT_BYTES)], 'a.pdf', { type: 'application/pdf' }))).toBeNull();
+    expect(attachmentProblem(new File(['x'], 'photo.heic', { type: '' }))).toBeNull();
+  });
+});
+
+describe('walkMessages', () => {
+  it('follows next_cursor to the newest page and remembers where the last page began', async () => {
+    const pages: Record<string, unknown> = {
+      '': { items: [message(1), message(2)], next_cursor: 'c1' },
+      c1: { items: [message(3)], next_cursor: 'c2' },
+      c2: { items: [], next_cursor: null },
+    };
+    const { api, requests } = apiAnswering((r) => json(pages[new URL(r.url).searchParams.get('cursor') ?? '']));
+    const walk = await walkMessages(api, THREAD);
+    expect(walk.messages.map((m) => m.message_content)).toEqual(['message 1', 'message 2', 'message 3']);
+    expect(walk.resumeCursor).toBe('c1');
+    expect(walk.droppedOlder).toBe(false);
+    const first = new URL(requests[0]!.url);
+    expect(first.pathname).toBe('/api/messages');
+    expect(first.searchParams.get('thread_id')).toBe(THREAD);
+    expect(requests[0]!.headers.get('Authorization')).toBe('Bearer jwt');
+  });
+});
+
+describe('postMessage', () => {
+  it('posts JSON with the client message id', async () => {
+    const id = newMessageId();
+    const { api, requests } = apiAnswering(() => json(message(1), 201));
+    await postMessage(api, { thread_id: THREAD, message_content: 'hi', message_id: id });
+    expect(requests[0]!.headers.get('Content-Type')).toBe('application/json');
+    expect(await requests[0]!.json()).toEqual({ thread_id: THREAD, message_content: 'hi', message_id: id });
+  });
+
+  it('posts multipart/form-data with the file as media_data', async () => {
+    const { api, requests } = apiAnswering(() => json(message(1), 201));
+    const file = new File([new Uint8Array([137, 80, 78, 71])], 'dot.png', { type: 'image/png' });
+    await postMessage(api, { thread_id: THREAD, message_content: '', message_id: newMessageId() }, file);
+    const form = await requests[0]!.formData();
+    expect(form.get('thread_id')).toBe(THREAD);
+    expect((form.get('media_data') as File).name).toBe('dot.png');
+    expect(requests[0]!.headers.get('Content-Type')).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it('turns a problem answer into an ApiError', async () => {
+    const { api } = apiAnswering(() =>
+      new Response(JSON.stringify({ type: 'urn:x', title: 'Conflict', status: 409, detail: 'the thread is closed' }), {
+        status: 409,
+        headers: { 'Content-Type': 'application/problem+json' },
+      }),
+    );
+    const sending = postMessage(api, { thread_id: THREAD, message_content: 'hi', message_id: newMessageId() });
+    await expect(sending).rejects.toBeInstanceOf(ApiError);
+    await expect(sending).rejects.toMatchObject({ status: 409, message: 'the thread is closed' });
+  });
+});
+
+describe('newMessageId', () => {
+  it('is a v4 UUID', () => {
+    expect(newMessageId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,126 @@
+// Message calls that need more than one request or a non-JSON body.
+import { formatBytes } from '../lib/format.ts';
+import type { ApiClient } from './client.ts';
+import { expectOk } from './errors.ts';
+import type { CreateMessageRequest, Message } from './schema.ts';
+
+/** The server's attachment limit: 5 MiB. */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+/** Types the server accepts (it sniffs the bytes; this is the file picker's hint). */
+export const ACCEPTED_ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'video/mp4',
+  'video/webm',
+] as const;
+
+/**
+ * Why `file` cannot be attached, or null. The server sniffs the bytes and has
+ * the last word; this catches the common mistakes before a 5 MiB upload.
+ */
+export function attachmentProblem(file: File): string | null {
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    return `“${file.name}” is ${formatBytes(file.size)}; attachments can be at most 5 MiB.`;
+  }
+  if (file.size === 0) return `“${file.name}” is empty.`;
+  const accepted: readonly string[] = ACCEPTED_ATTACHMENT_TYPES;
+  if (file.type && !accepted.includes(file.type)) {
+    return `“${file.name}” cannot be sent: attach an image (PNG, JPEG, GIF, WebP), a PDF, or an MP4/WebM video.`;
+  }
+  return null;
+}
+
+const PAGE_SIZE = 200; // the API's maximum
+/** How many of a thread's newest messages the chat keeps in memory. */
+export const MAX_KEPT_MESSAGES = 2000;
+
+export interface MessageWalk {
+  /** Oldest first, at most MAX_KEPT_MESSAGES, ending with the newest. */
+  messages: Message[];
+  /** The cursor that fetched the last page: a refresh walks on from there. */
+  resumeCursor: string | undefined;
+  /** True when older messages were left out to respect MAX_KEPT_MESSAGES. */
+  droppedOlder: boolean;
+}
+
+/**
+ * Loads a thread's messages.
+ *
+ * The API pages oldest first and only forward, while a chat opens at the
+ * newest message. So we walk every page from `from` (the start when absent),
+ * keeping the newest MAX_KEPT_MESSAGES; the chat then reveals older ones on
+ * scroll-up from memory, without more requests. Cursors are keyset positions,
+ * so `resumeCursor` stays valid and a refresh (a truncated event, an
+ * attachment, a stream reset) costs one page instead of the whole walk.
+ */
+export async function walkMessages(api: ApiClient, threadId: string, from?: string): Promise<MessageWalk> {
+  const messages: Message[] = [];
+  let cursor = from;
+  let resumeCursor = from;
+  let droppedOlder = false;
+  for (;;) {
+    const page = await expectOk(
+      api.GET('/messages', {
+        params: { query: { thread_id: threadId, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
+    if (page.items.length > 0) resumeCursor = cursor;
+    messages.push(...page.items);
+    if (messages.length > MAX_KEPT_MESSAGES) {
+      messages.splice(0, messages.length - MAX_KEPT_MESSAGES);
+      droppedOlder = true;
+    }
+    if (!page.next_cursor) return { messages, resumeCursor, droppedOlder };
+    cursor = page.next_cursor;
+  }
+}
+
+/** The body the chat always sends: with a client-chosen message_id, posting again returns the stored message. */
+export type NewMessage = Required<Pick<CreateMessageRequest, 'thread_id' | 'message_content' | 'message_id'>>;
+
+/** How long a send may take before the bubble offers "Retry". */
+const SEND_TIMEOUT_MS = 30_000;
+
+/** Posts a message: JSON, or multipart/form-data when it carries an attachment. */
+export async function postMessage(api: ApiClient, message: NewMessage, attachment?: File): Promise<Message> {
+  const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+  if (!attachment) {
+    return expectOk(api.POST('/messages', { body: message, signal }));
+  }
+  return expectOk(
+    api.POST('/messages', {
+      body: message,
+      signal,
+      bodySerializer(fields) {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+        form.append('media_data', attachment, attachment.name);
+        return form;
+      },
+    }),
+  );
+}
+
+/** Downloads an attachment (it needs the bearer header, so no plain <img src>). */
+export async function fetchAttachment(api: ApiClient, messageId: string): Promise<Blob> {
+  return expectOk(
+    api.GET('/messages/{message_id}/media', {
+      params: { path: { message_id: messageId } },
+      parseAs: 'blob',
+    }),
+  );
+}
+
+/** A v4 UUID for a new message (randomUUID needs a secure context; fall back elsewhere). */
+export function newMessageId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,172 @@
+// The header bell: a menu button (WAI-ARIA APG "Menu Button") listing the
+// latest notifications. Enter/Space/ArrowDown open it on the first item,
+// ArrowUp on the last; arrows, Home and End move; Escape closes it and returns
+// focus to the bell; Tab closes it and moves on.
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+
+import type { Notification } from '../api/schema.ts';
+import { useNotifications } from '../app/notifications.tsx';
+import { useNow } from '../hooks/useNow.ts';
+import { formatRelativeTime } from '../lib/relativeTime.ts';
+import {
+  notificationDetail,
+  notificationLabel,
+  notificationReference,
+  notificationTarget,
+} from '../state/notifications.ts';
+import { BellIcon } from './icons.tsx';
+
+export function NotificationBell() {
+  const { items, unreadCount, markRead, markAllRead } = useNotifications();
+  const navigate = useNavigate();
+  const now = useNow();
+  const [open, setOpen] = useState(false);
+  const bellRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const pendingFocus = useRef<'first' | 'last' | null>(null);
+  const menuId = useId();
+  const bellId = useId();
+
+  const menuItems = () => Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+
+  const openMenu = (focus: 'first' | 'last') => {
+    pendingFocus.current = focus;
+    setOpen(true);
+  };
+  const closeMenu = (returnFocus: boolean) => {
+    setOpen(false);
+    if (returnFocus) bellRef.current?.focus();
+  };
+
+  useEffect(() => {
+    if (!open || !pendingFocus.current) return;
+    const all = menuItems();
+    (pendingFocus.current === 'first' ? all[0] : all.at(-1))?.focus();
+    pendingFocus.current = null;
+  }, [open]);
+
+  // A click anywhere else closes the menu.
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
+
+  const onBellKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      openMenu(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent) => {
+    const all = menuItems();
+    const index = all.indexOf(document.activeElement as HTMLElement);
+    const moveTo = (i: number) => {
+      event.preventDefault();
+      all[(i + all.length) % all.length]?.focus();
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+        return moveTo(index + 1);
+      case 'ArrowUp':
+        return moveTo(index - 1);
+      case 'Home':
+        return moveTo(0);
+      case 'End':
+        return moveTo(all.length - 1);
+      case 'Escape':
+        event.preventDefault();
+        event.stopPropagation();
+        return closeMenu(true);
+      case 'Tab':
+        return closeMenu(false);
+    }
+  };
+
+  const activate = (notification: Notification) => {
+    markRead(notification);
+    closeMenu(false);
+    const target = notificationTarget(notification);
+    if (target) navigate(target);
+  };
+
+  const label = unreadCount > 0 ? `Notifications, ${unreadCount} unread` : 'Notifications';
+  return (
+    <div className="bell" ref={rootRef}>
+      <button
+        ref={bellRef}
+        id={bellId}
+        type="button"
+        className="icon-button bell-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        aria-label={label}
+        onClick={() => (open ? closeMenu(false) : openMenu('first'))}
+        onKeyDown={onBellKeyDown}
+      >
+        <BellIcon />
+        {unreadCount > 0 && (
+          <span className="badge bell-badge" aria-hidden="true">
+            {unreadCount > 99 ? '99+' : unreadCount}
+          </span>
+        )}
+      </button>
+      <span className="visually-hidden" role="status">
+        {unreadCount > 0 ? `${unreadCount} unread notifications` : ''}
+      </span>
+      {open && (
+        <div className="bell-popover">
+          <p className="bell-heading" aria-hidden="true">
+            Notifications
+          </p>
+          <div id={menuId} role="menu" aria-labelledby={bellId} ref={menuRef} onKeyDown={onMenuKeyDown}>
+            {items.length === 0 && (
+              <div role="menuitem" tabIndex={-1} aria-disabled="true" className="bell-empty">
+                No notifications yet
+              </div>
+            )}
+            {items.map((n) => (
+              <button
+                key={n.id}
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className={`bell-item${n.is_read ? '' : ' is-unread'}`}
+                onClick={() => activate(n)}
+              >
+                <span className="bell-item-top">
+                  <span className="bell-item-label">
+                    {!n.is_read && <span className="visually-hidden">Unread: </span>}
+                    {notificationLabel(n.resource_type)}
+                  </span>
+                  <time className="bell-item-time" dateTime={n.created_at}>
+                    {formatRelativeTime(n.created_at, now)}
+                  </time>
+                </span>
+                <span className="bell-item-detail">{notificationDetail(n)}</span>
+                <span className="bell-item-ref">{notificationReference(n)}</span>
+              </button>
+            ))}
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="bell-mark-all"
+              aria-disabled={unreadCount === 0}
+              onClick={() => unreadCount > 0 && markAllRead()}
+            >
+              Mark all read
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

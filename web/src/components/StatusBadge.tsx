@@ -1,0 +1,5 @@
+import type { OrderStatus } from '../api/schema.ts';
+
+export function StatusBadge({ status }: { status: OrderStatus }) {
+  return <span className={`status status--${status}`}>{status}</span>;
+}

@@ -1,0 +1,105 @@
+// Orders: a user's own, or (admins) everyone's with a status filter.
+import { Link, useSearchParams } from 'react-router-dom';
+
+import { expectOk } from '../api/errors.ts';
+import type { Order, OrderStatus } from '../api/schema.ts';
+import { useLiveEvent } from '../app/liveEvents.tsx';
+import { useApi, useSession } from '../app/session.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
+import { useNow } from '../hooks/useNow.ts';
+import { usePagedList } from '../hooks/usePagedList.ts';
+import { formatCents, shortId } from '../lib/format.ts';
+import { ORDER_STATUSES } from '../lib/orderStatus.ts';
+import { formatRelativeTime } from '../lib/relativeTime.ts';
+
+function parseStatus(value: string | null): OrderStatus | undefined {
+  return ORDER_STATUSES.find((s) => s === value);
+}
+
+export function OrdersPage() {
+  const api = useApi();
+  const { viewer } = useSession();
+  const isAdmin = viewer.role === 'admin';
+  const [params, setParams] = useSearchParams();
+  const status = isAdmin ? parseStatus(params.get('status')) : undefined;
+  useDocumentTitle(isAdmin ? 'All orders' : 'Your orders');
+
+  const orders = usePagedList(
+    (cursor, signal) =>
+      expectOk(
+        api.GET('/orders', { params: { query: { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } }, signal }),
+      ),
+    [status],
+  );
+  useLiveEvent((event) => {
+    if (event.resource_type === 'orders.created' || event.resource_type === 'orders.updated') orders.reload();
+  });
+
+  return (
+    <section aria-labelledby="orders-title">
+      <div className="page-head">
+        <h1 id="orders-title">{isAdmin ? 'All orders' : 'Your orders'}</h1>
+        {isAdmin ? (
+          <label className="inline-field">
+            Status
+            <select
+              value={status ?? ''}
+              onChange={(event) => setParams(event.target.value ? { status: event.target.value } : {})}
+            >
+              <option value="">All</option>
+              {ORDER_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <Link to="/orders/new" className="button">
+            New order
+          </Link>
+        )}
+      </div>
+      {orders.error && (
+        <p className="form-error" role="alert">
+          {orders.error}
+        </p>
+      )}
+      {!orders.items && !orders.error && <p className="muted">Loading orders…</p>}
+      {orders.items?.length === 0 && (
+        <p className="empty">{isAdmin ? 'No orders here yet.' : 'You have no orders yet. Place one to start a chat with us.'}</p>
+      )}
+      <ul className="card-list">
+        {orders.items?.map((order) => (
+          <OrderCard key={order.order_id} order={order} showCustomer={isAdmin} />
+        ))}
+      </ul>
+      {orders.hasMore && (
+        <button type="button" className="button button--quiet" onClick={orders.loadMore} disabled={orders.loadingMore}>
+          {orders.loadingMore ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function OrderCard({ order, showCustomer }: { order: Order; showCustomer: boolean }) {
+  const now = useNow();
+  const count = order.items.reduce((sum, item) => sum + item.quantity, 0);
+  return (
+    <li className="list-card">
+      <Link to={`/orders/${order.order_id}`} className="list-card-link">
+        <span className="list-card-title">Order {shortId(order.order_id)}</span>
+        <StatusBadge status={order.status} />
+      </Link>
+      <span className="list-card-detail">
+        {count} {count === 1 ? 'item' : 'items'} · {formatCents(order.total_cents)}
+        {showCustomer && <> · customer {shortId(order.user_id)}</>}
+      </span>
+      <time className="list-card-time" dateTime={order.created_at}>
+        {formatRelativeTime(order.created_at, now)}
+      </time>
+    </li>
+  );
+}

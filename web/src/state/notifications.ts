@@ -1,0 +1,140 @@
+// The bell: what a notification is called, where clicking it leads, which
+// live events become one, and the list's state.
+import type { Notification, Owner } from '../api/schema.ts';
+import type { DomainEvent } from '../sse/eventStream.ts';
+import { shortId } from '../lib/format.ts';
+import type { OwnActionLedger } from './ownActions.ts';
+
+const LABELS: Record<DomainEvent['resource_type'], string> = {
+  'messages.new': 'New Message',
+  'orders.created': 'Order Created',
+  'orders.updated': 'Order Updated',
+  'threads.closed': 'Thread Closed',
+  'threads.read': 'Message Seen',
+};
+
+/** "New Message" for messages.new; a type this client does not know reads "Inventory Updated". */
+export function notificationLabel(resourceType: string): string {
+  if (Object.hasOwn(LABELS, resourceType)) return LABELS[resourceType as DomainEvent['resource_type']];
+  return resourceType
+    .split(/[._]/)
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/** The page a notification opens: the chat for message activity, else the order. */
+export function notificationTarget(n: Pick<Notification, 'resource_type' | 'data'>): string | null {
+  const orderId = n.data.order_id;
+  if (!orderId) return null;
+  const order = `/orders/${encodeURIComponent(orderId)}`;
+  return n.resource_type === 'messages.new' || n.resource_type === 'threads.read' ? `${order}/chat` : order;
+}
+
+function metaText(n: Notification, key: string): string | undefined {
+  const value = n.data.meta[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** One line under the label: what happened, in words. */
+export function notificationDetail(n: Notification): string {
+  switch (n.resource_type) {
+    case 'messages.new': {
+      const who = metaText(n, 'owner') === 'admin' ? 'Support' : 'Customer';
+      const text = metaText(n, 'message_content') || (n.data.meta['has_media'] ? 'sent an attachment' : '');
+      return `${who}: ${text}`;
+    }
+    case 'orders.updated':
+      return `Status: ${metaText(n, 'previous_status') ?? '?'} → ${metaText(n, 'status') ?? '?'}`;
+    case 'orders.created':
+      return 'A new order was placed';
+    case 'threads.closed':
+      return 'The chat was closed';
+    case 'threads.read':
+      return metaText(n, 'reader') === 'admin' ? 'Support read your messages' : 'The customer read your messages';
+    default:
+      return '';
+  }
+}
+
+/** "Order 0b6f5c1e" */
+export function notificationReference(n: Notification): string {
+  return n.data.order_id ? `Order ${shortId(n.data.order_id)}` : '';
+}
+
+export function notificationFromEvent(event: DomainEvent): Notification {
+  return {
+    id: event.id,
+    resource: event.resource,
+    resource_type: event.resource_type,
+    data: event.data,
+    created_at: event.created_at,
+    is_read: false,
+  };
+}
+
+/**
+ * Whether the viewer caused `event` (the server leaves those out of
+ * GET /notifications). Messages and read markers name their side; order
+ * creation is always the customer's; admin changes are matched against the
+ * ledger of what this tab did.
+ */
+export function isOwnEvent(event: DomainEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
+  switch (event.resource_type) {
+    case 'messages.new':
+      return event.data.meta.owner === viewerSide;
+    case 'threads.read':
+      return event.data.meta.reader === viewerSide;
+    case 'orders.created':
+      return viewerSide === 'user';
+    case 'orders.updated':
+    case 'threads.closed':
+      return ledger.claims(event);
+  }
+}
+
+/** How many notifications the bell keeps. */
+export const BELL_SIZE = 20;
+
+export interface NotificationsState {
+  items: Notification[]; // newest first
+  unreadCount: number;
+}
+
+export type NotificationsAction =
+  | { type: 'loaded'; items: Notification[]; unreadCount: number }
+  | { type: 'received'; notification: Notification }
+  | { type: 'marked_read'; id: number }
+  | { type: 'all_read' };
+
+export const emptyNotifications: NotificationsState = { items: [], unreadCount: 0 };
+
+export function notificationsReducer(state: NotificationsState, action: NotificationsAction): NotificationsState {
+  switch (action.type) {
+    case 'loaded': {
+      // Live ones newer than the snapshot are not in it: keep them on top.
+      const newest = action.items[0]?.id ?? 0;
+      const newer = state.items.filter((n) => n.id > newest);
+      return {
+        items: [...newer, ...action.items].slice(0, BELL_SIZE),
+        unreadCount: action.unreadCount + newer.filter((n) => !n.is_read).length,
+      };
+    }
+    case 'received':
+      if (state.items.some((n) => n.id === action.notification.id)) return state;
+      return {
+        items: [action.notification, ...state.items].slice(0, BELL_SIZE),
+        unreadCount: state.unreadCount + (action.notification.is_read ? 0 : 1),
+      };
+    case 'marked_read': {
+      const target = state.items.find((n) => n.id === action.id);
+      if (!target || target.is_read) return state;
+      return {
+        items: state.items.map((n) => (n === target ? { ...n, is_read: true } : n)),
+        unreadCount: Math.max(0, state.unreadCount - 1),
+      };
+    }
+    case 'all_read':
+      return { items: state.items.map((n) => (n.is_read ? n : { ...n, is_read: true })), unreadCount: 0 };
+  }
+}
