@@ -1,6 +1,15 @@
--- name: InsertEvent :one
+-- AppendEvent takes the event-log lock and then inserts the event, in one round trip.
+-- The lock (transaction-scoped) serializes event writers from their insert to their
+-- commit, so event ids become visible in id order: a reader that saw id N never later
+-- finds a smaller id committing. Append the event as a transaction's last statement.
+-- The CTE is scanned before the row reaches the insert, so the lock is held before the
+-- id is drawn from the sequence.
+-- name: AppendEvent :one
+WITH log_lock AS (SELECT pg_advisory_xact_lock(7420001))
 INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-VALUES (@resource, @resource_type, @order_id, @thread_id, @user_id, @user_visible, @actor_id, @meta)
+SELECT @resource::text, @resource_type::text, sqlc.narg(order_id)::uuid, sqlc.narg(thread_id)::uuid,
+       sqlc.narg(user_id)::uuid, @user_visible::boolean, sqlc.narg(actor_id)::uuid, @meta::jsonb
+FROM log_lock
 RETURNING *;
 
 -- Replay and catch-up read the log in id order, after @after_id and up to @up_to_id.
@@ -30,9 +39,3 @@ WITH gone AS (
 UPDATE event_log_state
 SET pruned_up_to = GREATEST(pruned_up_to, (SELECT COALESCE(max(id), 0) FROM gone))
 WHERE (SELECT count(*) FROM gone) > 0;
-
--- LockEventLog serializes event writers from their event insert to their commit, so that
--- event ids become visible in id order: a reader that saw id N will never later find a
--- smaller id committing. Take it right before the event insert, as a transaction's last step.
--- name: LockEventLog :exec
-SELECT pg_advisory_xact_lock(7420001);

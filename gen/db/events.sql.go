@@ -13,13 +13,16 @@ import (
 	"github.com/google/uuid"
 )
 
-const insertEvent = `-- name: InsertEvent :one
+const appendEvent = `-- name: AppendEvent :one
+WITH log_lock AS (SELECT pg_advisory_xact_lock(7420001))
 INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+SELECT $1::text, $2::text, $3::uuid, $4::uuid,
+       $5::uuid, $6::boolean, $7::uuid, $8::jsonb
+FROM log_lock
 RETURNING id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at
 `
 
-type InsertEventParams struct {
+type AppendEventParams struct {
 	Resource     string
 	ResourceType string
 	OrderID      *uuid.UUID
@@ -30,8 +33,14 @@ type InsertEventParams struct {
 	Meta         json.RawMessage
 }
 
-func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (Event, error) {
-	row := q.db.QueryRow(ctx, insertEvent,
+// AppendEvent takes the event-log lock and then inserts the event, in one round trip.
+// The lock (transaction-scoped) serializes event writers from their insert to their
+// commit, so event ids become visible in id order: a reader that saw id N never later
+// finds a smaller id committing. Append the event as a transaction's last statement.
+// The CTE is scanned before the row reaches the insert, so the lock is held before the
+// id is drawn from the sequence.
+func (q *Queries) AppendEvent(ctx context.Context, arg AppendEventParams) (Event, error) {
+	row := q.db.QueryRow(ctx, appendEvent,
 		arg.Resource,
 		arg.ResourceType,
 		arg.OrderID,
@@ -149,18 +158,6 @@ func (q *Queries) ListUserEvents(ctx context.Context, arg ListUserEventsParams) 
 		return nil, err
 	}
 	return items, nil
-}
-
-const lockEventLog = `-- name: LockEventLog :exec
-SELECT pg_advisory_xact_lock(7420001)
-`
-
-// LockEventLog serializes event writers from their event insert to their commit, so that
-// event ids become visible in id order: a reader that saw id N will never later find a
-// smaller id committing. Take it right before the event insert, as a transaction's last step.
-func (q *Queries) LockEventLog(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, lockEventLog)
-	return err
 }
 
 const newestEventID = `-- name: NewestEventID :one

@@ -38,11 +38,8 @@ func appendEvent(ctx context.Context, q *db.Queries, e event) (db.Event, error) 
 	if err != nil {
 		return db.Event{}, fmt.Errorf("encode %s meta: %w", e.resourceType, err)
 	}
-	if err := q.LockEventLog(ctx); err != nil {
-		return db.Event{}, fmt.Errorf("lock event log: %w", err)
-	}
 	actor := e.actor.Subject
-	row, err := q.InsertEvent(ctx, db.InsertEventParams{
+	row, err := q.AppendEvent(ctx, db.AppendEventParams{
 		Resource:     e.resource,
 		ResourceType: e.resourceType,
 		OrderID:      &e.orderID,

@@ -58,10 +58,6 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	} else if m.Content == "" {
 		return api.Message{}, false, invalid("message_content", "a message needs text or an attachment")
 	}
-	thread, err := s.visibleThread(ctx, p, m.ThreadID)
-	if err != nil {
-		return api.Message{}, false, err
-	}
 	id := uuid.New()
 	if m.MessageID != nil {
 		id = *m.MessageID
@@ -71,12 +67,19 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	}
 
 	var row db.InsertMessageRow
+	var thread db.Thread
 	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
 		now := time.Now().UTC()
+		// One statement both checks the thread and locks it: the change is rolled
+		// back when the caller may not post there.
 		touched, err := q.TouchThread(ctx, db.TouchThreadParams{ThreadID: m.ThreadID, At: now})
 		if err != nil {
-			return fmt.Errorf("touch thread %s: %w", m.ThreadID, err)
+			return noRows(err, "thread")
 		}
+		if !canSee(p, touched.UserID) {
+			return notFound("thread")
+		}
+		thread = touched
 		if !touched.IsActive {
 			return &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
 		}

@@ -50,15 +50,12 @@ func startHub(t *testing.T, pool *pgxpool.Pool, opt Options) *Hub {
 	return h
 }
 
-// appendEvent writes an event the way the chat service does: lock, insert, (commit).
+// appendEvent writes an event the way the chat service does (the lock, then the insert);
+// the caller commits.
 func appendEvent(t *testing.T, ctx context.Context, tx pgx.Tx, user uuid.UUID, text string) int64 {
 	t.Helper()
-	q := db.New(tx)
-	if err := q.LockEventLog(ctx); err != nil {
-		t.Fatal(err)
-	}
 	meta, _ := json.Marshal(map[string]any{"message_content": text})
-	row, err := q.InsertEvent(ctx, db.InsertEventParams{Resource: "messages", ResourceType: "messages.new", UserID: &user, UserVisible: true, Meta: meta})
+	row, err := db.New(tx).AppendEvent(ctx, db.AppendEventParams{Resource: "messages", ResourceType: "messages.new", UserID: &user, UserVisible: true, Meta: meta})
 	if err != nil {
 		t.Fatal(err)
 	}

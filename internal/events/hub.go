@@ -69,11 +69,12 @@ type Hub struct {
 	opt     Options
 	metrics *metrics
 
-	mu      sync.Mutex
-	lastID  int64 // the newest event handed to subscribers
-	admins  map[*Subscriber]struct{}
-	users   map[uuid.UUID]map[*Subscriber]struct{}
-	streams map[uuid.UUID]int // open streams per principal
+	mu         sync.Mutex
+	lastID     int64 // the newest event handed to subscribers
+	admins     map[*Subscriber]struct{}
+	users      map[uuid.UUID]map[*Subscriber]struct{}
+	streams    map[uuid.UUID]int // open streams per principal
+	subscribed int               // streams ever opened: deals heartbeat slices round-robin
 
 	health   sync.Mutex
 	healthy  error     // nil while listening
@@ -225,6 +226,8 @@ func (h *Hub) Subscribe(principal uuid.UUID, a Audience) (s *Subscriber, liveFro
 	h.streams[principal]++
 	s = newSubscriber(a, h.opt.QueueBytes)
 	s.principal = principal
+	h.subscribed++
+	s.slice = h.subscribed % beatSlices
 	if a.Admin {
 		h.admins[s] = struct{}{}
 	} else {
@@ -377,12 +380,16 @@ func (h *Hub) watchClients(ctx context.Context) {
 	}
 }
 
-// beat sends every stream a keep-alive each heartbeat interval (streams that carried an
-// event meanwhile skip it).
+// beatSlices spreads heartbeats over the interval: beating every stream at once would
+// wake thousands of goroutines together and show up as a latency spike.
+const beatSlices = 16
+
+// beat sends every stream a keep-alive each heartbeat interval, one slice of the streams
+// at a time (streams that carried an event meanwhile skip it).
 func (h *Hub) beat(ctx context.Context) {
-	tick := time.NewTicker(h.opt.Heartbeat)
+	tick := time.NewTicker(h.opt.Heartbeat / beatSlices)
 	defer tick.Stop()
-	for {
+	for slice := 0; ; slice = (slice + 1) % beatSlices {
 		select {
 		case <-ctx.Done():
 			return
@@ -390,11 +397,15 @@ func (h *Hub) beat(ctx context.Context) {
 		}
 		h.mu.Lock()
 		for s := range h.admins {
-			s.beat()
+			if s.slice == slice {
+				s.beat()
+			}
 		}
 		for _, set := range h.users {
 			for s := range set {
-				s.beat()
+				if s.slice == slice {
+					s.beat()
+				}
 			}
 		}
 		h.mu.Unlock()

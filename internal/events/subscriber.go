@@ -24,6 +24,7 @@ type Subscriber struct {
 	principal uuid.UUID
 	budget    int
 	closed    bool // unsubscribed; guarded by the hub's lock
+	slice     int  // which heartbeat slice beats this stream
 
 	mu        sync.Mutex
 	queue     []Event
