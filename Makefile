@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e bench clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e bench bench-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
-test: lint check-generated web test-go fuzz test-web test-e2e ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests
+test: lint check-generated web test-go fuzz test-web test-e2e bench-smoke ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests, a smoke run of the load generator
 
 test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
 	$(GO) test -race -count=1 ./...
@@ -71,6 +71,9 @@ test-e2e: build ## the web UI in headless Debian Chromium against a real server 
 bench: build ## the load benchmark (bin/bench.json) and the Go micro-benchmarks; figures in the README
 	$(GO) run ./cmd/orderchat-bench --server $(BIN) --json bin/bench.json
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/...
+
+bench-smoke: build ## the load generator with tiny numbers: it fails when any event is lost (figures meaningless)
+	$(GO) run ./cmd/orderchat-bench --smoke --server $(BIN) --json bin/bench-smoke.json > /dev/null
 
 clean: ## remove build outputs (keeps .data/)
 	rm -rf bin web/dist/assets web/dist/*.html

@@ -56,6 +56,9 @@ func main() {
 		s = smoke
 	}
 	report, err := run(ctx, log, *bin, s)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		log.Error("benchmark failed", "err", err)
 		os.Exit(1)

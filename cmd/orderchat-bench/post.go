@@ -76,6 +76,9 @@ func (p *poster) run(ctx context.Context, rate int, d time.Duration) postResult 
 	}
 	start := time.Now()
 	for i := range total {
+		if ctx.Err() != nil {
+			break
+		}
 		if wait := time.Until(start.Add(time.Duration(float64(i) / float64(rate) * float64(time.Second)))); wait > 0 {
 			time.Sleep(wait)
 		}

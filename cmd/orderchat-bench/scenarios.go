@@ -105,6 +105,10 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	}
 	b.waitStreamsClosed(ctx, srv)
 
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
 	// 2. Latency with LatencyN user streams and Admins admin streams.
 	p := newPoster(b, srv.base, s.LatencyN)
 	m := newMeter(p)
@@ -115,6 +119,9 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	admins, _ := openStreams(ctx, adminURLs, adminTokens, 64, m.receive(true))
 	defer admins.close()
 	for _, rate := range s.Rates {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		run := m.measure(ctx, rate, s.RateFor, s.Admins)
 		r.Latency = append(r.Latency, run)
 		r.Lost += run.Expected - run.Received
@@ -124,6 +131,9 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	// 3. Throughput: the highest rate whose POST p99 stays under 50 ms.
 	r.Throughput = &throughputRun{}
 	for _, rate := range s.Throughput {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		run := m.measure(ctx, rate, s.RateFor, s.Admins)
 		r.Throughput.Tried = append(r.Throughput.Tried, run)
 		r.Lost += run.Expected - run.Received
@@ -206,7 +216,7 @@ func (m *meter) measure(ctx context.Context, rate int, d time.Duration, admins i
 	res := m.p.run(ctx, rate, d)
 	expected := res.Sent * (1 + admins)
 	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && ctx.Err() == nil {
 		m.mu.Lock()
 		got := len(m.user) + len(m.admin)
 		m.mu.Unlock()
@@ -239,6 +249,9 @@ func percentiles(d []time.Duration) (p50, p99, max float64) {
 // replayed event.
 func (b *bench) replay(ctx context.Context, base string, n int, p *poster) (*replayRun, error) {
 	for newest := b.newestEventID(ctx, base); newest < int64(n)+1; newest = b.newestEventID(ctx, base) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		p.run(ctx, 1000, time.Duration(float64(n-int(newest)+1)/1000*float64(time.Second))+time.Second)
 	}
 	newest := b.newestEventID(ctx, base)

@@ -63,7 +63,12 @@ func openStreams(ctx context.Context, urls, tokens []string, parallel int, on re
 			})
 		}()
 	}
-	connected.Wait()
+	all := make(chan struct{})
+	go func() { connected.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-ctx.Done(): // interrupted: give up waiting; the caller's teardown stops everything
+	}
 	return set, time.Since(start)
 }
 

@@ -72,6 +72,13 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 			writeProblem(c, statusProblem(http.StatusBadRequest, err.Error()))
 		},
 		HandlerErrorFunc: func(c *gin.Context, err error) {
+			if c.Request.Context().Err() != nil {
+				// The client went away mid-request: nobody reads an answer, and it is
+				// not a server fault worth an error line.
+				d.Logger.DebugContext(c, "client left", "route", c.FullPath(), "err", err)
+				c.Abort()
+				return
+			}
 			p := problemFor(err)
 			if p.status >= 500 {
 				d.Logger.ErrorContext(c, "request failed", "route", c.FullPath(), "err", err)
