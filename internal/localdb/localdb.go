@@ -128,9 +128,6 @@ func (c *Cluster) urlFor(db string) string {
 // Port is the TCP port postgres listens on (on 127.0.0.1).
 func (c *Cluster) Port() int { return c.port }
 
-// Dir is the absolute data directory.
-func (c *Cluster) Dir() string { return c.dir }
-
 // Stop shuts postgres down (fast shutdown: open sessions are rolled back)
 // and waits for it to exit, killing it if it takes too long. Calling Stop
 // again returns the first result.
