@@ -67,7 +67,6 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	}
 
 	var row db.InsertMessageRow
-	var thread db.Thread
 	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
 		now := time.Now().UTC()
 		// One statement both checks the thread and locks it: the change is rolled
@@ -79,7 +78,6 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		if !canSee(p, touched.UserID) {
 			return notFound("thread")
 		}
-		thread = touched
 		if !touched.IsActive {
 			return &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
 		}
@@ -99,8 +97,8 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 			}
 		}
 		_, err = appendEvent(ctx, q, event{
-			resource: "messages", resourceType: MessageNew, orderID: thread.OrderID, threadID: m.ThreadID,
-			owner: thread.UserID, userVisible: true, actor: p,
+			resource: "messages", resourceType: MessageNew, orderID: touched.OrderID, threadID: m.ThreadID,
+			owner: touched.UserID, userVisible: true, actor: p,
 			meta: map[string]any{
 				"message_id": id, "owner": side(p), "created_at": row.CreatedAt.UTC(),
 				"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
