@@ -1,14 +1,40 @@
--- InsertMessage stores a message unless its client-chosen id is already taken (no row then).
--- name: InsertMessage :one
-INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
-                      media_content_type, media_size_bytes, media_filename,
-                      created_at, updated_at)
-VALUES (@message_id, @thread_id, @owner, @author_id, @message_content,
-        @media_content_type, @media_size_bytes, @media_filename,
-        @created_at, @created_at)
-ON CONFLICT (message_id) DO NOTHING
-RETURNING message_id, seq, thread_id, owner, author_id, message_content,
-          media_content_type, media_size_bytes, media_filename, created_at, updated_at;
+-- PostMessage stores a message, touches its thread and, when @append_event, appends its
+-- messages.new event, in one statement: run alone it is its own transaction, so the
+-- event-log lock (see AppendEvent; taken before the event draws its id) is held only from
+-- the event insert to the commit, with no round trip to the client in between. The thread row is locked first, so a concurrent
+-- close cannot slip between the is_active check and the message. No row comes back when
+-- the thread is missing, closed or not the author's (@as_admin false and another
+-- customer's), or when @message_id is taken; then nothing changed.
+-- GREATEST keeps updated_at at the newest message when posts commit out of order.
+-- name: PostMessage :one
+WITH thread AS (
+    SELECT threads.thread_id FROM threads
+    WHERE threads.thread_id = @thread_id AND threads.is_active AND (@as_admin::boolean OR threads.user_id = @author_id)
+    FOR NO KEY UPDATE
+), message AS (
+    INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
+                          media_content_type, media_size_bytes, media_filename,
+                          created_at, updated_at)
+    SELECT @message_id, thread.thread_id, @owner, @author_id, @message_content,
+           @media_content_type, @media_size_bytes, @media_filename,
+           @created_at, @created_at
+    FROM thread
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id, seq, thread_id, owner, author_id, message_content,
+              media_content_type, media_size_bytes, media_filename, created_at, updated_at
+), touched AS (
+    UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
+    FROM message WHERE threads.thread_id = message.thread_id
+    RETURNING threads.thread_id, threads.order_id, threads.user_id
+), log_lock AS (
+    SELECT lock_event_log() FROM touched WHERE @append_event::boolean
+), event AS (
+    INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
+    SELECT 'messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id, true, @author_id, @meta::jsonb
+    FROM touched, log_lock
+)
+SELECT message.*, touched.order_id, touched.user_id AS customer_id
+FROM message, touched;
 
 -- name: GetMessage :one
 SELECT message_id, seq, thread_id, owner, author_id, message_content,

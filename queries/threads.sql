@@ -15,14 +15,6 @@ UPDATE threads SET is_active = false, closed_at = now()
 WHERE thread_id = @thread_id AND is_active
 RETURNING *;
 
--- TouchThread records activity at @at and locks the thread row until commit, so that a
--- concurrent close cannot slip between the is_active check and the new message.
--- GREATEST keeps updated_at at the newest message when posts commit out of order.
--- name: TouchThread :one
-UPDATE threads SET updated_at = GREATEST(updated_at, @at::timestamptz)
-WHERE thread_id = @thread_id
-RETURNING *;
-
 -- Inbox pages, newest activity first: pass the last row's (updated_at, thread_id), or
 -- ('infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff') for the first page.
 

@@ -14,7 +14,7 @@ import (
 )
 
 const appendEvent = `-- name: AppendEvent :one
-WITH log_lock AS (SELECT pg_advisory_xact_lock(7420001))
+WITH log_lock AS (SELECT lock_event_log())
 INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
 SELECT $1::text, $2::text, $3::uuid, $4::uuid,
        $5::uuid, $6::boolean, $7::uuid, $8::jsonb
@@ -33,8 +33,8 @@ type AppendEventParams struct {
 	Meta         json.RawMessage
 }
 
-// AppendEvent takes the event-log lock and then inserts the event, in one round trip.
-// The lock (transaction-scoped) serializes event writers from their insert to their
+// AppendEvent takes the event-log lock (lock_event_log) and then inserts the event, in one
+// round trip. The lock (transaction-scoped) serializes event writers from their insert to their
 // commit, so event ids become visible in id order: a reader that saw id N never later
 // finds a smaller id committing. Append the event as a transaction's last statement.
 // The CTE is scanned before the row reaches the insert, so the lock is held before the

@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -95,74 +96,6 @@ func (q *Queries) GetMessageView(ctx context.Context, messageID uuid.UUID) (GetM
 	return i, err
 }
 
-const insertMessage = `-- name: InsertMessage :one
-INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
-                      media_content_type, media_size_bytes, media_filename,
-                      created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5,
-        $6, $7, $8,
-        $9, $9)
-ON CONFLICT (message_id) DO NOTHING
-RETURNING message_id, seq, thread_id, owner, author_id, message_content,
-          media_content_type, media_size_bytes, media_filename, created_at, updated_at
-`
-
-type InsertMessageParams struct {
-	MessageID        uuid.UUID
-	ThreadID         uuid.UUID
-	Owner            string
-	AuthorID         uuid.UUID
-	MessageContent   string
-	MediaContentType *string
-	MediaSizeBytes   *int64
-	MediaFilename    *string
-	CreatedAt        time.Time
-}
-
-type InsertMessageRow struct {
-	MessageID        uuid.UUID
-	Seq              int64
-	ThreadID         uuid.UUID
-	Owner            string
-	AuthorID         uuid.UUID
-	MessageContent   string
-	MediaContentType *string
-	MediaSizeBytes   *int64
-	MediaFilename    *string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-}
-
-// InsertMessage stores a message unless its client-chosen id is already taken (no row then).
-func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (InsertMessageRow, error) {
-	row := q.db.QueryRow(ctx, insertMessage,
-		arg.MessageID,
-		arg.ThreadID,
-		arg.Owner,
-		arg.AuthorID,
-		arg.MessageContent,
-		arg.MediaContentType,
-		arg.MediaSizeBytes,
-		arg.MediaFilename,
-		arg.CreatedAt,
-	)
-	var i InsertMessageRow
-	err := row.Scan(
-		&i.MessageID,
-		&i.Seq,
-		&i.ThreadID,
-		&i.Owner,
-		&i.AuthorID,
-		&i.MessageContent,
-		&i.MediaContentType,
-		&i.MediaSizeBytes,
-		&i.MediaFilename,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const listMessages = `-- name: ListMessages :many
 SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
        m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
@@ -239,6 +172,110 @@ func (q *Queries) LoadMessageMedia(ctx context.Context, messageID uuid.UUID) ([]
 	var media_data []byte
 	err := row.Scan(&media_data)
 	return media_data, err
+}
+
+const postMessage = `-- name: PostMessage :one
+WITH thread AS (
+    SELECT threads.thread_id FROM threads
+    WHERE threads.thread_id = $1 AND threads.is_active AND ($2::boolean OR threads.user_id = $3)
+    FOR NO KEY UPDATE
+), message AS (
+    INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
+                          media_content_type, media_size_bytes, media_filename,
+                          created_at, updated_at)
+    SELECT $4, thread.thread_id, $5, $3, $6,
+           $7, $8, $9,
+           $10, $10
+    FROM thread
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id, seq, thread_id, owner, author_id, message_content,
+              media_content_type, media_size_bytes, media_filename, created_at, updated_at
+), touched AS (
+    UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
+    FROM message WHERE threads.thread_id = message.thread_id
+    RETURNING threads.thread_id, threads.order_id, threads.user_id
+), log_lock AS (
+    SELECT lock_event_log() FROM touched WHERE $11::boolean
+), event AS (
+    INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
+    SELECT 'messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id, true, $3, $12::jsonb
+    FROM touched, log_lock
+)
+SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id
+FROM message, touched
+`
+
+type PostMessageParams struct {
+	ThreadID         uuid.UUID
+	AsAdmin          bool
+	AuthorID         uuid.UUID
+	MessageID        uuid.UUID
+	Owner            string
+	MessageContent   string
+	MediaContentType *string
+	MediaSizeBytes   *int64
+	MediaFilename    *string
+	CreatedAt        time.Time
+	AppendEvent      bool
+	Meta             json.RawMessage
+}
+
+type PostMessageRow struct {
+	MessageID        uuid.UUID
+	Seq              int64
+	ThreadID         uuid.UUID
+	Owner            string
+	AuthorID         uuid.UUID
+	MessageContent   string
+	MediaContentType *string
+	MediaSizeBytes   *int64
+	MediaFilename    *string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	OrderID          uuid.UUID
+	CustomerID       uuid.UUID
+}
+
+// PostMessage stores a message, touches its thread and, when @append_event, appends its
+// messages.new event, in one statement: run alone it is its own transaction, so the
+// event-log lock (see AppendEvent; taken before the event draws its id) is held only from
+// the event insert to the commit, with no round trip to the client in between. The thread row is locked first, so a concurrent
+// close cannot slip between the is_active check and the message. No row comes back when
+// the thread is missing, closed or not the author's (@as_admin false and another
+// customer's), or when @message_id is taken; then nothing changed.
+// GREATEST keeps updated_at at the newest message when posts commit out of order.
+func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostMessageRow, error) {
+	row := q.db.QueryRow(ctx, postMessage,
+		arg.ThreadID,
+		arg.AsAdmin,
+		arg.AuthorID,
+		arg.MessageID,
+		arg.Owner,
+		arg.MessageContent,
+		arg.MediaContentType,
+		arg.MediaSizeBytes,
+		arg.MediaFilename,
+		arg.CreatedAt,
+		arg.AppendEvent,
+		arg.Meta,
+	)
+	var i PostMessageRow
+	err := row.Scan(
+		&i.MessageID,
+		&i.Seq,
+		&i.ThreadID,
+		&i.Owner,
+		&i.AuthorID,
+		&i.MessageContent,
+		&i.MediaContentType,
+		&i.MediaSizeBytes,
+		&i.MediaFilename,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.OrderID,
+		&i.CustomerID,
+	)
+	return i, err
 }
 
 const saveMessageMedia = `-- name: SaveMessageMedia :execrows

@@ -302,32 +302,3 @@ func (q *Queries) ThreadSummaries(ctx context.Context, arg ThreadSummariesParams
 	}
 	return items, nil
 }
-
-const touchThread = `-- name: TouchThread :one
-UPDATE threads SET updated_at = GREATEST(updated_at, $1::timestamptz)
-WHERE thread_id = $2
-RETURNING thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at
-`
-
-type TouchThreadParams struct {
-	At       time.Time
-	ThreadID uuid.UUID
-}
-
-// TouchThread records activity at @at and locks the thread row until commit, so that a
-// concurrent close cannot slip between the is_active check and the new message.
-// GREATEST keeps updated_at at the newest message when posts commit out of order.
-func (q *Queries) TouchThread(ctx context.Context, arg TouchThreadParams) (Thread, error) {
-	row := q.db.QueryRow(ctx, touchThread, arg.At, arg.ThreadID)
-	var i Thread
-	err := row.Scan(
-		&i.ThreadID,
-		&i.OrderID,
-		&i.UserID,
-		&i.IsActive,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.ClosedAt,
-	)
-	return i, err
-}

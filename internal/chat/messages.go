@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -66,55 +67,45 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		}
 	}
 
-	var row db.InsertMessageRow
-	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		now := time.Now().UTC()
-		// One statement both checks the thread and locks it: the change is rolled
-		// back when the caller may not post there.
-		touched, err := q.TouchThread(ctx, db.TouchThreadParams{ThreadID: m.ThreadID, At: now})
-		if err != nil {
-			return noRows(err, "thread")
-		}
-		if !canSee(p, touched.UserID) {
-			return notFound("thread")
-		}
-		if !touched.IsActive {
-			return &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
-		}
-		row, err = q.InsertMessage(ctx, db.InsertMessageParams{
-			MessageID: id, ThreadID: m.ThreadID, Owner: side(p), AuthorID: p.Subject, MessageContent: m.Content,
-			MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename, CreatedAt: now,
-		})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errDuplicateID // a concurrent post with the same id won
-		}
-		if err != nil {
-			return fmt.Errorf("insert message: %w", err)
-		}
-		if m.Media != nil {
+	now := time.Now().UTC().Truncate(time.Microsecond) // as PostgreSQL stores it, for the event's copy
+	post := db.PostMessageParams{
+		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: side(p),
+		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
+		CreatedAt: now, AppendEvent: m.Media == nil,
+	}
+	post.Meta, err = json.Marshal(map[string]any{
+		"message_id": id, "owner": side(p), "created_at": now,
+		"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
+	})
+	if err != nil {
+		return api.Message{}, false, fmt.Errorf("encode %s meta: %w", MessageNew, err)
+	}
+	var row db.PostMessageRow
+	if m.Media == nil {
+		// One statement, one round trip: the common case of a text message.
+		row, err = s.q.PostMessage(ctx, post)
+	} else {
+		// The attachment is written between the message and its event, so the event-log
+		// lock is not held while the blob travels.
+		err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+			if row, err = q.PostMessage(ctx, post); err != nil {
+				return err
+			}
 			if err := s.media.Save(ctx, tx, id, m.Media.Data); err != nil {
 				return err
 			}
-		}
-		_, err = appendEvent(ctx, q, event{
-			resource: "messages", resourceType: MessageNew, orderID: touched.OrderID, threadID: m.ThreadID,
-			owner: touched.UserID, userVisible: true, actor: p,
-			meta: map[string]any{
-				"message_id": id, "owner": side(p), "created_at": row.CreatedAt.UTC(),
-				"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
-			},
+			_, err = appendEvent(ctx, q, event{
+				resource: "messages", resourceType: MessageNew, orderID: row.OrderID, threadID: m.ThreadID,
+				owner: row.CustomerID, userVisible: true, actor: p, meta: post.Meta,
+			})
+			return err
 		})
-		return err
-	})
-	if errors.Is(err, errDuplicateID) {
-		stored, ok, err := s.storedRetry(ctx, p, m.ThreadID, id)
-		if !ok && err == nil {
-			err = errDuplicateID
-		}
-		return stored, false, err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.whyNotPosted(ctx, p, m.ThreadID, id)
 	}
 	if err != nil {
-		return api.Message{}, false, err
+		return api.Message{}, false, fmt.Errorf("post message: %w", err)
 	}
 	// A new message is the thread's newest, so the other side has not seen it yet.
 	return toMessage(db.ListMessagesRow{
@@ -122,6 +113,23 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		MessageContent: row.MessageContent, MediaContentType: row.MediaContentType, MediaSizeBytes: row.MediaSizeBytes,
 		MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Seen: false,
 	}), true, nil
+}
+
+// whyNotPosted explains a post that stored nothing: the thread is not the caller's to
+// see, it is closed, or the message id is taken (a concurrent retry, or someone else's).
+func (s *Service) whyNotPosted(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (api.Message, bool, error) {
+	t, err := s.visibleThread(ctx, p, threadID)
+	if err != nil {
+		return api.Message{}, false, err
+	}
+	if !t.IsActive {
+		return api.Message{}, false, &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
+	}
+	stored, ok, err := s.storedRetry(ctx, p, threadID, id)
+	if !ok && err == nil {
+		err = errDuplicateID
+	}
+	return stored, false, err
 }
 
 // errDuplicateID is a client message_id already used by someone else or elsewhere.
