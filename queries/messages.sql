@@ -5,7 +5,8 @@
 -- close cannot slip between the is_active check and the message. No row comes back when
 -- the thread is missing, closed or not the author's (@as_admin false and another
 -- customer's), or when @message_id is taken; then nothing changed.
--- GREATEST keeps updated_at at the newest message when posts commit out of order.
+-- GREATEST keeps updated_at at the newest message when posts commit out of order. The
+-- casts give the parameters their column types (in a SELECT list they would be text).
 -- name: PostMessage :one
 WITH thread AS (
     SELECT threads.thread_id FROM threads
@@ -15,9 +16,9 @@ WITH thread AS (
     INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
                           media_content_type, media_size_bytes, media_filename,
                           created_at, updated_at)
-    SELECT @message_id, thread.thread_id, @owner, @author_id, @message_content,
-           @media_content_type, @media_size_bytes, @media_filename,
-           @created_at, @created_at
+    SELECT @message_id::uuid, thread.thread_id, @owner::text, @author_id, @message_content::text,
+           sqlc.narg(media_content_type)::text, sqlc.narg(media_size_bytes)::bigint, sqlc.narg(media_filename)::text,
+           @created_at::timestamptz, @created_at::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
     RETURNING message_id, seq, thread_id, owner, author_id, message_content,

@@ -183,9 +183,9 @@ WITH thread AS (
     INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
                           media_content_type, media_size_bytes, media_filename,
                           created_at, updated_at)
-    SELECT $4, thread.thread_id, $5, $3, $6,
-           $7, $8, $9,
-           $10, $10
+    SELECT $4::uuid, thread.thread_id, $5::text, $3, $6::text,
+           $7::text, $8::bigint, $9::text,
+           $10::timestamptz, $10::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
     RETURNING message_id, seq, thread_id, owner, author_id, message_content,
@@ -243,7 +243,8 @@ type PostMessageRow struct {
 // close cannot slip between the is_active check and the message. No row comes back when
 // the thread is missing, closed or not the author's (@as_admin false and another
 // customer's), or when @message_id is taken; then nothing changed.
-// GREATEST keeps updated_at at the newest message when posts commit out of order.
+// GREATEST keeps updated_at at the newest message when posts commit out of order. The
+// casts give the parameters their column types (in a SELECT list they would be text).
 func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostMessageRow, error) {
 	row := q.db.QueryRow(ctx, postMessage,
 		arg.ThreadID,

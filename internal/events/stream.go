@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -169,21 +170,21 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 			if overflow {
 				return errDropped
 			}
-			var out []byte
+			var frames [][]byte // written as they are, shared with the other subscribers
 			for _, e := range queued {
 				// Another instance may have served this client events this hub had
 				// not read yet: never repeat an id.
 				if e.ID > s.last {
-					out = append(out, e.Frame...)
+					frames = append(frames, e.Frame)
 					s.last = e.ID
-					s.hub.metrics.delivered.Inc()
 				}
 			}
-			if len(out) == 0 && heartbeat {
-				out = []byte(":\n\n")
+			s.hub.metrics.delivered.Add(float64(len(frames)))
+			if len(frames) == 0 && heartbeat {
+				frames = append(frames, heartbeatFrame)
 			}
-			if len(out) > 0 {
-				if err := s.write(out); err != nil {
+			if len(frames) > 0 {
+				if err := s.write(frames...); err != nil {
 					return err
 				}
 			}
@@ -199,15 +200,17 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 	}
 }
 
-// write sends b and flushes it within the write timeout. The deadline is moved only when
-// half of it is used up: every move reshuffles the runtime's timer heap, which with
-// thousands of streams costs more than the write itself.
-func (s *stream) write(b []byte) error {
+// write sends frames (in one writev on a taken-over connection) and flushes them within
+// the write timeout. The deadline is moved only when half of it is used up: every move
+// reshuffles the runtime's timer heap, which with thousands of streams costs more than
+// the write itself.
+func (s *stream) write(frames ...[]byte) error {
 	if now := time.Now(); s.deadlineAt.Sub(now) < s.hub.opt.WriteTimeout/2 {
 		s.deadlineAt = now.Add(s.hub.opt.WriteTimeout)
 		_ = s.deadline(s.deadlineAt)
 	}
-	if _, err := s.out.Write(b); err != nil {
+	buffers := net.Buffers(frames)
+	if _, err := buffers.WriteTo(s.out); err != nil {
 		s.hub.metrics.dropped.WithLabelValues("write").Inc()
 		return err
 	}
@@ -217,3 +220,6 @@ func (s *stream) write(b []byte) error {
 	}
 	return nil
 }
+
+// heartbeatFrame is an SSE comment: it keeps proxies from timing the stream out.
+var heartbeatFrame = []byte(":\n\n")
