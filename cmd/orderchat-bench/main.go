@@ -33,7 +33,7 @@ type settings struct {
 // descriptors a process may open here (RLIMIT_NOFILE's hard limit, which only a process
 // with CAP_SYS_RESOURCE may raise): the last step is 19,500.
 var full = settings{
-	Streams: []int{1000, 5000, 10000, 19500}, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 10 * time.Second,
+	Streams: []int{1000, 5000, 10000, 19500}, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 20 * time.Second,
 	Throughput: []int{500, 750, 1000, 1250, 1500, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
 }
 

@@ -118,6 +118,9 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	adminURLs, adminTokens := b.adminStreams(srv.base, s.Admins)
 	admins, _ := openStreams(ctx, adminURLs, adminTokens, 64, m.receive(true))
 	defer admins.close()
+	// A warm-up, not reported: the poster's connections and the server's statement caches
+	// are set up here rather than inside the first measurement.
+	m.measure(ctx, s.Rates[0], s.RateFor/5, s.Admins)
 	for _, rate := range s.Rates {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
