@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e bench bench-smoke clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e screenshots bench bench-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ test-web: $(NPM_OK) ## web type check and unit tests
 
 test-e2e: build ## the web UI in headless Debian Chromium against a real server and PostgreSQL
 	npm run --silent test:e2e
+
+screenshots: build ## refresh the README's screenshots (docs/screenshots/) from the browser tests
+	UPDATE_SCREENSHOTS=1 npm run --silent test:e2e
 
 bench: build ## the load benchmark (bin/bench.json) and the Go micro-benchmarks; figures in the README
 	$(GO) run ./cmd/orderchat-bench --server $(BIN) --json bin/bench.json

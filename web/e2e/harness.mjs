@@ -149,8 +149,12 @@ export async function screenshot(page, name) {
   return path;
 }
 
-/** Copies a screenshot into docs/screenshots/ under `name`. */
+/**
+ * Copies a screenshot into docs/screenshots/ under `name`, when UPDATE_SCREENSHOTS is set
+ * (`make screenshots`): a plain test run leaves the committed images alone.
+ */
 export async function publishScreenshot(path, name) {
+  if (!process.env.UPDATE_SCREENSHOTS) return;
   const docs = join(repoRoot, 'docs/screenshots');
   await mkdir(docs, { recursive: true });
   await copyFile(path, join(docs, name));
