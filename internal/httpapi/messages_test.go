@@ -159,6 +159,49 @@ func TestARetriedPostWithTheSameMessageIDIsStoredOnce(t *testing.T) {
 	expect[*apiclient.CreateMessageResponse](t, http.StatusConflict)(other.api.CreateMessageWithResponse(ctx, stolen))
 }
 
+// TestConcurrentRetriesAreStoredOnce: the same post sent ten times at once (a client
+// retrying over several connections) is stored once: one 201, nine 200s with the
+// stored message, one event.
+func TestConcurrentRetriesAreStoredOnce(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	user := s.newActor(t, auth.RoleUser)
+	order := user.placeOrder(t)
+	events := len(s.eventTypes(t))
+	id, text := uuid.New(), "sent over a flaky network"
+	body := apiclient.CreateMessageRequest{ThreadId: order.ThreadId, MessageContent: &text, MessageId: &id}
+
+	statuses := make(chan int, 10)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := user.api.CreateMessageWithResponse(ctx, body)
+			switch {
+			case err != nil:
+				statuses <- 0
+			case resp.JSON201 != nil && resp.JSON201.MessageId == id, resp.JSON200 != nil && resp.JSON200.MessageId == id:
+				statuses <- resp.StatusCode()
+			default:
+				statuses <- -resp.StatusCode()
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for status := range statuses {
+		count[status]++
+	}
+	if count[http.StatusCreated] != 1 || count[http.StatusOK] != 9 {
+		t.Fatalf("statuses %v, want one 201 and nine 200 carrying the message", count)
+	}
+	if n := len(s.eventTypes(t)) - events; n != 1 {
+		t.Fatalf("%d events appended, want 1", n)
+	}
+}
+
 func TestFiftyConcurrentPostsAreAllStored(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
