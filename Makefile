@@ -29,6 +29,7 @@ generate: $(NPM_OK) ## regenerate gen/ from openapi/ and queries/ with the pinne
 	$(OAPI) -config openapi/types.cfg.yaml openapi/openapi.yaml
 	$(OAPI) -config openapi/server.cfg.yaml openapi/openapi.yaml
 	$(OAPI) -config openapi/client.cfg.yaml openapi/openapi.yaml
+	rm -f gen/db/*.go # sqlc leaves behind files it no longer writes (copyfrom.go, a removed query file)
 	$(SQLC) generate
 	npm run --silent gen:ts
 

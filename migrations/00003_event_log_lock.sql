@@ -1,8 +1,20 @@
 -- +goose Up
--- lock_event_log takes the event-log lock: transaction-scoped, so held until commit. Every
--- event insert takes it first (queries/events.sql, AppendEvent), which makes event ids
--- become visible in id order.
-CREATE FUNCTION lock_event_log() RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(7420001) $$;
+-- append_event is the event log's only writer. It first takes the event-log lock
+-- (transaction-scoped, so held until commit) and only then draws the event's id: event
+-- writers commit one after another, in id order, and a reader that has seen id N never
+-- later finds a smaller id committing. Call it in the statement that makes the change,
+-- run on its own (then the lock is held only from here to the commit, on the server), or
+-- as the last statement of a transaction.
+-- +goose StatementBegin
+CREATE FUNCTION append_event(resource text, resource_type text, order_id uuid, thread_id uuid,
+                             user_id uuid, user_visible boolean, actor_id uuid, meta jsonb)
+RETURNS bigint LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(7420001);
+    INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    RETURNING id;
+$$;
+-- +goose StatementEnd
 
 -- +goose Down
-DROP FUNCTION lock_event_log;
+DROP FUNCTION append_event;

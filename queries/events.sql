@@ -1,16 +1,8 @@
--- AppendEvent takes the event-log lock (lock_event_log) and then inserts the event, in one
--- round trip. The lock (transaction-scoped) serializes event writers from their insert to their
--- commit, so event ids become visible in id order: a reader that saw id N never later
--- finds a smaller id committing. Append the event as a transaction's last statement.
--- The CTE is scanned before the row reaches the insert, so the lock is held before the
--- id is drawn from the sequence.
+-- AppendEvent appends an event (see append_event in migrations): the last statement of
+-- a transaction that changed something in several statements.
 -- name: AppendEvent :one
-WITH log_lock AS (SELECT lock_event_log())
-INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-SELECT @resource::text, @resource_type::text, sqlc.narg(order_id)::uuid, sqlc.narg(thread_id)::uuid,
-       sqlc.narg(user_id)::uuid, @user_visible::boolean, sqlc.narg(actor_id)::uuid, @meta::jsonb
-FROM log_lock
-RETURNING *;
+SELECT append_event(@resource::text, @resource_type::text, sqlc.narg(order_id)::uuid, sqlc.narg(thread_id)::uuid,
+                    sqlc.narg(user_id)::uuid, @user_visible::boolean, sqlc.narg(actor_id)::uuid, @meta::jsonb)::bigint AS id;
 
 -- Replay and catch-up read the log in id order, after @after_id and up to @up_to_id.
 

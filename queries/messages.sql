@@ -1,12 +1,13 @@
 -- PostMessage stores a message, touches its thread and, when @append_event, appends its
 -- messages.new event, in one statement: run alone it is its own transaction, so the
--- event-log lock (see AppendEvent; taken before the event draws its id) is held only from
--- the event insert to the commit, with no round trip to the client in between. The thread row is locked first, so a concurrent
--- close cannot slip between the is_active check and the message. No row comes back when
--- the thread is missing, closed or not the author's (@as_admin false and another
--- customer's), or when @message_id is taken; then nothing changed.
+-- event-log lock (see append_event) is held only from the event insert to the commit,
+-- with no round trip to the client in between. The thread row is locked first, so a
+-- concurrent close cannot slip between the is_active check and the message. No row comes
+-- back when the thread is missing, closed or not the author's (@as_admin false and
+-- another customer's), or when @message_id is taken; then nothing changed.
 -- GREATEST keeps updated_at at the newest message when posts commit out of order. The
 -- casts give the parameters their column types (in a SELECT list they would be text).
+-- The main query reads event because a plain SELECT in WITH runs only when it is read.
 -- name: PostMessage :one
 WITH thread AS (
     SELECT threads.thread_id FROM threads
@@ -27,15 +28,13 @@ WITH thread AS (
     UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
     FROM message WHERE threads.thread_id = message.thread_id
     RETURNING threads.thread_id, threads.order_id, threads.user_id
-), log_lock AS (
-    SELECT lock_event_log() FROM touched WHERE @append_event::boolean
 ), event AS (
-    INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-    SELECT 'messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id, true, @author_id, @meta::jsonb
-    FROM touched, log_lock
+    SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
+                        true, @author_id, @meta::jsonb) AS id
+    FROM touched WHERE @append_event::boolean
 )
-SELECT message.*, touched.order_id, touched.user_id AS customer_id
-FROM message, touched;
+SELECT message.*, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
+FROM message CROSS JOIN touched LEFT JOIN event ON true;
 
 -- name: GetMessage :one
 SELECT message_id, seq, thread_id, owner, author_id, message_content,

@@ -1,19 +1,23 @@
--- name: InsertThread :one
-INSERT INTO threads (thread_id, order_id, user_id)
-VALUES (@thread_id, @order_id, @user_id)
-RETURNING *;
-
 -- name: GetThread :one
 SELECT * FROM threads WHERE thread_id = @thread_id;
 
 -- name: GetThreadByOrder :one
 SELECT * FROM threads WHERE order_id = @order_id;
 
--- CloseThread closes an open thread; no row means it was already closed (or is unknown).
+-- CloseThread closes an open thread and appends threads.closed (meta from the caller,
+-- who chose @closed_at), in one statement. No row means it was already closed or is
+-- unknown, and nothing changed.
 -- name: CloseThread :one
-UPDATE threads SET is_active = false, closed_at = now()
-WHERE thread_id = @thread_id AND is_active
-RETURNING *;
+WITH closed AS (
+    UPDATE threads SET is_active = false, closed_at = @closed_at::timestamptz
+    WHERE thread_id = @thread_id AND is_active
+    RETURNING thread_id, order_id, user_id
+), event AS (
+    SELECT append_event('threads', 'threads.closed', closed.order_id, closed.thread_id, closed.user_id,
+                        true, @actor_id, @meta::jsonb) AS id
+    FROM closed
+)
+SELECT event.id AS event_id FROM closed, event;
 
 -- Inbox pages, newest activity first: pass the last row's (updated_at, thread_id), or
 -- ('infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff') for the first page.
@@ -52,13 +56,21 @@ LEFT JOIN messages lm
 LEFT JOIN thread_reads r ON r.thread_id = t.thread_id AND r.side = @side::text
 WHERE t.thread_id = ANY(@thread_ids::uuid[]);
 
--- AdvanceReadMarker moves @side's marker forward only; no row means it was already there or past.
+-- AdvanceReadMarker moves @side's marker forward only and appends threads.read, in one
+-- statement; no row means it was already there or past, and nothing changed.
 -- name: AdvanceReadMarker :one
-INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id)
-VALUES (@thread_id, @side, @seq, @message_id)
-ON CONFLICT (thread_id, side) DO UPDATE
-SET last_read_seq = EXCLUDED.last_read_seq,
-    last_read_message_id = EXCLUDED.last_read_message_id,
-    read_at = now()
-WHERE thread_reads.last_read_seq < EXCLUDED.last_read_seq
-RETURNING *;
+WITH marker AS (
+    INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id, read_at)
+    VALUES (@thread_id, @side, @seq, @message_id, @read_at)
+    ON CONFLICT (thread_id, side) DO UPDATE
+    SET last_read_seq = EXCLUDED.last_read_seq,
+        last_read_message_id = EXCLUDED.last_read_message_id,
+        read_at = EXCLUDED.read_at
+    WHERE thread_reads.last_read_seq < EXCLUDED.last_read_seq
+    RETURNING thread_id
+), event AS (
+    SELECT append_event('threads', 'threads.read', @order_id, marker.thread_id, @customer_id,
+                        @user_visible, @actor_id, @meta::jsonb) AS id
+    FROM marker
+)
+SELECT event.id AS event_id FROM marker, event;

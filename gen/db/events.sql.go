@@ -14,12 +14,8 @@ import (
 )
 
 const appendEvent = `-- name: AppendEvent :one
-WITH log_lock AS (SELECT lock_event_log())
-INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-SELECT $1::text, $2::text, $3::uuid, $4::uuid,
-       $5::uuid, $6::boolean, $7::uuid, $8::jsonb
-FROM log_lock
-RETURNING id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at
+SELECT append_event($1::text, $2::text, $3::uuid, $4::uuid,
+                    $5::uuid, $6::boolean, $7::uuid, $8::jsonb)::bigint AS id
 `
 
 type AppendEventParams struct {
@@ -33,13 +29,9 @@ type AppendEventParams struct {
 	Meta         json.RawMessage
 }
 
-// AppendEvent takes the event-log lock (lock_event_log) and then inserts the event, in one
-// round trip. The lock (transaction-scoped) serializes event writers from their insert to their
-// commit, so event ids become visible in id order: a reader that saw id N never later
-// finds a smaller id committing. Append the event as a transaction's last statement.
-// The CTE is scanned before the row reaches the insert, so the lock is held before the
-// id is drawn from the sequence.
-func (q *Queries) AppendEvent(ctx context.Context, arg AppendEventParams) (Event, error) {
+// AppendEvent appends an event (see append_event in migrations): the last statement of
+// a transaction that changed something in several statements.
+func (q *Queries) AppendEvent(ctx context.Context, arg AppendEventParams) (int64, error) {
 	row := q.db.QueryRow(ctx, appendEvent,
 		arg.Resource,
 		arg.ResourceType,
@@ -50,20 +42,9 @@ func (q *Queries) AppendEvent(ctx context.Context, arg AppendEventParams) (Event
 		arg.ActorID,
 		arg.Meta,
 	)
-	var i Event
-	err := row.Scan(
-		&i.ID,
-		&i.Resource,
-		&i.ResourceType,
-		&i.OrderID,
-		&i.ThreadID,
-		&i.UserID,
-		&i.UserVisible,
-		&i.ActorID,
-		&i.Meta,
-		&i.CreatedAt,
-	)
-	return i, err
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const listEvents = `-- name: ListEvents :many

@@ -194,15 +194,13 @@ WITH thread AS (
     UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
     FROM message WHERE threads.thread_id = message.thread_id
     RETURNING threads.thread_id, threads.order_id, threads.user_id
-), log_lock AS (
-    SELECT lock_event_log() FROM touched WHERE $11::boolean
 ), event AS (
-    INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
-    SELECT 'messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id, true, $3, $12::jsonb
-    FROM touched, log_lock
+    SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
+                        true, $3, $11::jsonb) AS id
+    FROM touched WHERE $12::boolean
 )
-SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id
-FROM message, touched
+SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
+FROM message CROSS JOIN touched LEFT JOIN event ON true
 `
 
 type PostMessageParams struct {
@@ -216,8 +214,8 @@ type PostMessageParams struct {
 	MediaSizeBytes   *int64
 	MediaFilename    *string
 	CreatedAt        time.Time
-	AppendEvent      bool
 	Meta             json.RawMessage
+	AppendEvent      bool
 }
 
 type PostMessageRow struct {
@@ -234,17 +232,19 @@ type PostMessageRow struct {
 	UpdatedAt        time.Time
 	OrderID          uuid.UUID
 	CustomerID       uuid.UUID
+	EventID          *int64
 }
 
 // PostMessage stores a message, touches its thread and, when @append_event, appends its
 // messages.new event, in one statement: run alone it is its own transaction, so the
-// event-log lock (see AppendEvent; taken before the event draws its id) is held only from
-// the event insert to the commit, with no round trip to the client in between. The thread row is locked first, so a concurrent
-// close cannot slip between the is_active check and the message. No row comes back when
-// the thread is missing, closed or not the author's (@as_admin false and another
-// customer's), or when @message_id is taken; then nothing changed.
+// event-log lock (see append_event) is held only from the event insert to the commit,
+// with no round trip to the client in between. The thread row is locked first, so a
+// concurrent close cannot slip between the is_active check and the message. No row comes
+// back when the thread is missing, closed or not the author's (@as_admin false and
+// another customer's), or when @message_id is taken; then nothing changed.
 // GREATEST keeps updated_at at the newest message when posts commit out of order. The
 // casts give the parameters their column types (in a SELECT list they would be text).
+// The main query reads event because a plain SELECT in WITH runs only when it is read.
 func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostMessageRow, error) {
 	row := q.db.QueryRow(ctx, postMessage,
 		arg.ThreadID,
@@ -257,8 +257,8 @@ func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostM
 		arg.MediaSizeBytes,
 		arg.MediaFilename,
 		arg.CreatedAt,
-		arg.AppendEvent,
 		arg.Meta,
+		arg.AppendEvent,
 	)
 	var i PostMessageRow
 	err := row.Scan(
@@ -275,6 +275,7 @@ func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostM
 		&i.UpdatedAt,
 		&i.OrderID,
 		&i.CustomerID,
+		&i.EventID,
 	)
 	return i, err
 }

@@ -7,10 +7,81 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
 )
+
+const createOrder = `-- name: CreateOrder :one
+WITH new_order AS (
+    INSERT INTO orders (order_id, user_id, status, total_cents)
+    VALUES ($1, $2, $3, $4)
+    RETURNING order_id, user_id, status, total_cents, created_at, updated_at
+), items AS (
+    INSERT INTO order_items (order_id, position, name, quantity, unit_price_cents)
+    SELECT new_order.order_id, i - 1, ($5::text[])[i], ($6::int[])[i], ($7::bigint[])[i]
+    FROM new_order, generate_subscripts($5::text[], 1) AS i
+), thread AS (
+    INSERT INTO threads (thread_id, order_id, user_id)
+    SELECT $8, new_order.order_id, new_order.user_id FROM new_order
+    RETURNING thread_id
+), event AS (
+    SELECT append_event('orders', 'orders.created', new_order.order_id, thread.thread_id, new_order.user_id,
+                        false, new_order.user_id, $9::jsonb) AS id
+    FROM new_order, thread
+)
+SELECT new_order.order_id, new_order.user_id, new_order.status, new_order.total_cents, new_order.created_at, new_order.updated_at, event.id AS event_id FROM new_order, event
+`
+
+type CreateOrderParams struct {
+	OrderID    uuid.UUID
+	UserID     uuid.UUID
+	Status     string
+	TotalCents int64
+	Names      []string
+	Quantities []int32
+	UnitPrices []int64
+	ThreadID   uuid.UUID
+	Meta       json.RawMessage
+}
+
+type CreateOrderRow struct {
+	OrderID    uuid.UUID
+	UserID     uuid.UUID
+	Status     string
+	TotalCents int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	EventID    int64
+}
+
+// CreateOrder inserts an order with its items (@names, @quantities and @unit_prices, in
+// position order) and its thread, and appends orders.created, in one statement.
+func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (CreateOrderRow, error) {
+	row := q.db.QueryRow(ctx, createOrder,
+		arg.OrderID,
+		arg.UserID,
+		arg.Status,
+		arg.TotalCents,
+		arg.Names,
+		arg.Quantities,
+		arg.UnitPrices,
+		arg.ThreadID,
+		arg.Meta,
+	)
+	var i CreateOrderRow
+	err := row.Scan(
+		&i.OrderID,
+		&i.UserID,
+		&i.Status,
+		&i.TotalCents,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.EventID,
+	)
+	return i, err
+}
 
 const getOrder = `-- name: GetOrder :one
 SELECT o.order_id, o.user_id, o.status, o.total_cents, o.created_at, o.updated_at, t.thread_id
@@ -36,40 +107,6 @@ func (q *Queries) GetOrder(ctx context.Context, orderID uuid.UUID) (GetOrderRow,
 		&i.ThreadID,
 	)
 	return i, err
-}
-
-const insertOrder = `-- name: InsertOrder :one
-INSERT INTO orders (order_id, user_id, total_cents)
-VALUES ($1, $2, $3)
-RETURNING order_id, user_id, status, total_cents, created_at, updated_at
-`
-
-type InsertOrderParams struct {
-	OrderID    uuid.UUID
-	UserID     uuid.UUID
-	TotalCents int64
-}
-
-func (q *Queries) InsertOrder(ctx context.Context, arg InsertOrderParams) (Order, error) {
-	row := q.db.QueryRow(ctx, insertOrder, arg.OrderID, arg.UserID, arg.TotalCents)
-	var i Order
-	err := row.Scan(
-		&i.OrderID,
-		&i.UserID,
-		&i.Status,
-		&i.TotalCents,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
-type InsertOrderItemsParams struct {
-	OrderID        uuid.UUID
-	Position       int32
-	Name           string
-	Quantity       int32
-	UnitPriceCents int64
 }
 
 const listOrderItems = `-- name: ListOrderItems :many
@@ -265,45 +302,39 @@ func (q *Queries) ListUserOrders(ctx context.Context, arg ListUserOrdersParams) 
 	return items, nil
 }
 
-const lockOrder = `-- name: LockOrder :one
-SELECT order_id, user_id, status, total_cents, created_at, updated_at FROM orders WHERE order_id = $1 FOR UPDATE
-`
-
-func (q *Queries) LockOrder(ctx context.Context, orderID uuid.UUID) (Order, error) {
-	row := q.db.QueryRow(ctx, lockOrder, orderID)
-	var i Order
-	err := row.Scan(
-		&i.OrderID,
-		&i.UserID,
-		&i.Status,
-		&i.TotalCents,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const setOrderStatus = `-- name: SetOrderStatus :one
-UPDATE orders SET status = $1, updated_at = now()
-WHERE order_id = $2
-RETURNING order_id, user_id, status, total_cents, created_at, updated_at
+WITH updated AS (
+    UPDATE orders SET status = $1, updated_at = now()
+    WHERE orders.order_id = $2 AND orders.status = $3
+    RETURNING orders.order_id, orders.user_id
+), event AS (
+    SELECT append_event('orders', 'orders.updated', updated.order_id, threads.thread_id, updated.user_id,
+                        true, $4, $5::jsonb) AS id
+    FROM updated JOIN threads ON threads.order_id = updated.order_id
+)
+SELECT event.id AS event_id FROM updated, event
 `
 
 type SetOrderStatusParams struct {
-	Status  string
-	OrderID uuid.UUID
+	Status   string
+	OrderID  uuid.UUID
+	Previous string
+	ActorID  uuid.UUID
+	Meta     json.RawMessage
 }
 
-func (q *Queries) SetOrderStatus(ctx context.Context, arg SetOrderStatusParams) (Order, error) {
-	row := q.db.QueryRow(ctx, setOrderStatus, arg.Status, arg.OrderID)
-	var i Order
-	err := row.Scan(
-		&i.OrderID,
-		&i.UserID,
-		&i.Status,
-		&i.TotalCents,
-		&i.CreatedAt,
-		&i.UpdatedAt,
+// SetOrderStatus moves an order from @previous to @status and appends orders.updated, in
+// one statement. No row means the order is unknown or no longer in @previous (another
+// change won), and nothing changed.
+func (q *Queries) SetOrderStatus(ctx context.Context, arg SetOrderStatusParams) (int64, error) {
+	row := q.db.QueryRow(ctx, setOrderStatus,
+		arg.Status,
+		arg.OrderID,
+		arg.Previous,
+		arg.ActorID,
+		arg.Meta,
 	)
-	return i, err
+	var event_id int64
+	err := row.Scan(&event_id)
+	return event_id, err
 }

@@ -7,68 +7,96 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
 )
 
 const advanceReadMarker = `-- name: AdvanceReadMarker :one
-INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (thread_id, side) DO UPDATE
-SET last_read_seq = EXCLUDED.last_read_seq,
-    last_read_message_id = EXCLUDED.last_read_message_id,
-    read_at = now()
-WHERE thread_reads.last_read_seq < EXCLUDED.last_read_seq
-RETURNING thread_id, side, last_read_seq, last_read_message_id, read_at
+WITH marker AS (
+    INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id, read_at)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (thread_id, side) DO UPDATE
+    SET last_read_seq = EXCLUDED.last_read_seq,
+        last_read_message_id = EXCLUDED.last_read_message_id,
+        read_at = EXCLUDED.read_at
+    WHERE thread_reads.last_read_seq < EXCLUDED.last_read_seq
+    RETURNING thread_id
+), event AS (
+    SELECT append_event('threads', 'threads.read', $6, marker.thread_id, $7,
+                        $8, $9, $10::jsonb) AS id
+    FROM marker
+)
+SELECT event.id AS event_id FROM marker, event
 `
 
 type AdvanceReadMarkerParams struct {
-	ThreadID  uuid.UUID
-	Side      string
-	Seq       int64
-	MessageID uuid.UUID
+	ThreadID    uuid.UUID
+	Side        string
+	Seq         int64
+	MessageID   uuid.UUID
+	ReadAt      time.Time
+	OrderID     uuid.UUID
+	CustomerID  uuid.UUID
+	UserVisible bool
+	ActorID     uuid.UUID
+	Meta        json.RawMessage
 }
 
-// AdvanceReadMarker moves @side's marker forward only; no row means it was already there or past.
-func (q *Queries) AdvanceReadMarker(ctx context.Context, arg AdvanceReadMarkerParams) (ThreadRead, error) {
+// AdvanceReadMarker moves @side's marker forward only and appends threads.read, in one
+// statement; no row means it was already there or past, and nothing changed.
+func (q *Queries) AdvanceReadMarker(ctx context.Context, arg AdvanceReadMarkerParams) (int64, error) {
 	row := q.db.QueryRow(ctx, advanceReadMarker,
 		arg.ThreadID,
 		arg.Side,
 		arg.Seq,
 		arg.MessageID,
+		arg.ReadAt,
+		arg.OrderID,
+		arg.CustomerID,
+		arg.UserVisible,
+		arg.ActorID,
+		arg.Meta,
 	)
-	var i ThreadRead
-	err := row.Scan(
-		&i.ThreadID,
-		&i.Side,
-		&i.LastReadSeq,
-		&i.LastReadMessageID,
-		&i.ReadAt,
-	)
-	return i, err
+	var event_id int64
+	err := row.Scan(&event_id)
+	return event_id, err
 }
 
 const closeThread = `-- name: CloseThread :one
-UPDATE threads SET is_active = false, closed_at = now()
-WHERE thread_id = $1 AND is_active
-RETURNING thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at
+WITH closed AS (
+    UPDATE threads SET is_active = false, closed_at = $1::timestamptz
+    WHERE thread_id = $2 AND is_active
+    RETURNING thread_id, order_id, user_id
+), event AS (
+    SELECT append_event('threads', 'threads.closed', closed.order_id, closed.thread_id, closed.user_id,
+                        true, $3, $4::jsonb) AS id
+    FROM closed
+)
+SELECT event.id AS event_id FROM closed, event
 `
 
-// CloseThread closes an open thread; no row means it was already closed (or is unknown).
-func (q *Queries) CloseThread(ctx context.Context, threadID uuid.UUID) (Thread, error) {
-	row := q.db.QueryRow(ctx, closeThread, threadID)
-	var i Thread
-	err := row.Scan(
-		&i.ThreadID,
-		&i.OrderID,
-		&i.UserID,
-		&i.IsActive,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.ClosedAt,
+type CloseThreadParams struct {
+	ClosedAt time.Time
+	ThreadID uuid.UUID
+	ActorID  uuid.UUID
+	Meta     json.RawMessage
+}
+
+// CloseThread closes an open thread and appends threads.closed (meta from the caller,
+// who chose @closed_at), in one statement. No row means it was already closed or is
+// unknown, and nothing changed.
+func (q *Queries) CloseThread(ctx context.Context, arg CloseThreadParams) (int64, error) {
+	row := q.db.QueryRow(ctx, closeThread,
+		arg.ClosedAt,
+		arg.ThreadID,
+		arg.ActorID,
+		arg.Meta,
 	)
-	return i, err
+	var event_id int64
+	err := row.Scan(&event_id)
+	return event_id, err
 }
 
 const getThread = `-- name: GetThread :one
@@ -96,33 +124,6 @@ SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_a
 
 func (q *Queries) GetThreadByOrder(ctx context.Context, orderID uuid.UUID) (Thread, error) {
 	row := q.db.QueryRow(ctx, getThreadByOrder, orderID)
-	var i Thread
-	err := row.Scan(
-		&i.ThreadID,
-		&i.OrderID,
-		&i.UserID,
-		&i.IsActive,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.ClosedAt,
-	)
-	return i, err
-}
-
-const insertThread = `-- name: InsertThread :one
-INSERT INTO threads (thread_id, order_id, user_id)
-VALUES ($1, $2, $3)
-RETURNING thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at
-`
-
-type InsertThreadParams struct {
-	ThreadID uuid.UUID
-	OrderID  uuid.UUID
-	UserID   uuid.UUID
-}
-
-func (q *Queries) InsertThread(ctx context.Context, arg InsertThreadParams) (Thread, error) {
-	row := q.db.QueryRow(ctx, insertThread, arg.ThreadID, arg.OrderID, arg.UserID)
 	var i Thread
 	err := row.Scan(
 		&i.ThreadID,

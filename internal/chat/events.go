@@ -1,56 +1,25 @@
 package chat
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-
-	"github.com/google/uuid"
-
-	"orderchat/gen/db"
-	"orderchat/internal/auth"
+	"time"
 )
 
-// The event types of design.md; resource is the part before the dot.
-const (
-	OrderCreated = "orders.created"
-	OrderUpdated = "orders.updated"
-	MessageNew   = "messages.new"
-	ThreadClosed = "threads.closed"
-	ThreadRead   = "threads.read"
-)
+// Events are appended by the statement that makes the change (queries/*.sql), through
+// append_event (migrations/00003), which keeps event ids committing in order. The
+// service supplies each event's meta, and the times in it, so that the event carries
+// exactly what was stored.
 
-// event is one change to append to the event log.
-type event struct {
-	resource, resourceType string
-	orderID, threadID      uuid.UUID
-	owner                  uuid.UUID // the order's customer
-	userVisible            bool      // whether the customer's stream carries it
-	actor                  auth.Principal
-	meta                   any
+// encodeMeta is an event's meta as JSON.
+func encodeMeta(meta map[string]any) ([]byte, error) {
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return nil, fmt.Errorf("encode event meta: %w", err)
+	}
+	return data, nil
 }
 
-// appendEvent writes e to the event log. It must be the last statement of the
-// transaction that made the change: it takes the event-log lock, which is held until
-// commit so that event ids become visible in order.
-func appendEvent(ctx context.Context, q *db.Queries, e event) (db.Event, error) {
-	meta, err := json.Marshal(e.meta)
-	if err != nil {
-		return db.Event{}, fmt.Errorf("encode %s meta: %w", e.resourceType, err)
-	}
-	actor := e.actor.Subject
-	row, err := q.AppendEvent(ctx, db.AppendEventParams{
-		Resource:     e.resource,
-		ResourceType: e.resourceType,
-		OrderID:      &e.orderID,
-		ThreadID:     &e.threadID,
-		UserID:       &e.owner,
-		UserVisible:  e.userVisible,
-		ActorID:      &actor,
-		Meta:         meta,
-	})
-	if err != nil {
-		return db.Event{}, fmt.Errorf("append %s event: %w", e.resourceType, err)
-	}
-	return row, nil
-}
+// dbNow is the current time as PostgreSQL stores it (microseconds), so that a time
+// written to a row and to its event's meta is the same value.
+func dbNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

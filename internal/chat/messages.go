@@ -2,10 +2,8 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -67,18 +65,18 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		}
 	}
 
-	now := time.Now().UTC().Truncate(time.Microsecond) // as PostgreSQL stores it, for the event's copy
+	now := dbNow()
 	post := db.PostMessageParams{
 		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: side(p),
 		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
 		CreatedAt: now, AppendEvent: m.Media == nil,
 	}
-	post.Meta, err = json.Marshal(map[string]any{
+	post.Meta, err = encodeMeta(map[string]any{
 		"message_id": id, "owner": side(p), "created_at": now,
 		"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
 	})
 	if err != nil {
-		return api.Message{}, false, fmt.Errorf("encode %s meta: %w", MessageNew, err)
+		return api.Message{}, false, err
 	}
 	var row db.PostMessageRow
 	if m.Media == nil {
@@ -94,9 +92,9 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 			if err := s.media.Save(ctx, tx, id, m.Media.Data); err != nil {
 				return err
 			}
-			_, err = appendEvent(ctx, q, event{
-				resource: "messages", resourceType: MessageNew, orderID: row.OrderID, threadID: m.ThreadID,
-				owner: row.CustomerID, userVisible: true, actor: p, meta: post.Meta,
+			_, err = q.AppendEvent(ctx, db.AppendEventParams{
+				Resource: "messages", ResourceType: "messages.new", OrderID: &row.OrderID, ThreadID: &m.ThreadID,
+				UserID: &row.CustomerID, UserVisible: true, ActorID: &p.Subject, Meta: post.Meta,
 			})
 			return err
 		})

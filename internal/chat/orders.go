@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -27,34 +28,28 @@ func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []api
 	for _, it := range items {
 		total += int64(it.Quantity) * it.UnitPriceCents
 	}
-	orderID, threadID := uuid.New(), uuid.New()
-	var order db.Order
-	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		var err error
-		if order, err = q.InsertOrder(ctx, db.InsertOrderParams{OrderID: orderID, UserID: p.Subject, TotalCents: total}); err != nil {
-			return fmt.Errorf("insert order: %w", err)
-		}
-		rows := make([]db.InsertOrderItemsParams, len(items))
-		for i, it := range items {
-			rows[i] = db.InsertOrderItemsParams{OrderID: orderID, Position: int32(i), Name: it.Name, Quantity: it.Quantity, UnitPriceCents: it.UnitPriceCents}
-		}
-		if _, err := q.InsertOrderItems(ctx, rows); err != nil {
-			return fmt.Errorf("insert order items: %w", err)
-		}
-		if _, err := q.InsertThread(ctx, db.InsertThreadParams{ThreadID: threadID, OrderID: orderID, UserID: p.Subject}); err != nil {
-			return fmt.Errorf("insert thread: %w", err)
-		}
-		_, err = appendEvent(ctx, q, event{
-			resource: "orders", resourceType: OrderCreated, orderID: orderID, threadID: threadID,
-			owner: p.Subject, userVisible: false, actor: p,
-			meta: map[string]any{"user_id": p.Subject, "status": order.Status, "total_cents": total, "item_count": len(items)},
-		})
-		return err
+	meta, err := encodeMeta(map[string]any{
+		"user_id": p.Subject, "status": api.Pending, "total_cents": total, "item_count": len(items),
 	})
 	if err != nil {
 		return api.Order{}, err
 	}
-	return toOrder(order, threadID, items), nil
+	create := db.CreateOrderParams{
+		OrderID: uuid.New(), UserID: p.Subject, Status: string(api.Pending), TotalCents: total,
+		ThreadID: uuid.New(), Meta: meta,
+	}
+	for _, it := range items {
+		create.Names = append(create.Names, it.Name)
+		create.Quantities = append(create.Quantities, it.Quantity)
+		create.UnitPrices = append(create.UnitPrices, it.UnitPriceCents)
+	}
+	row, err := s.q.CreateOrder(ctx, create)
+	if err != nil {
+		return api.Order{}, fmt.Errorf("create order: %w", err)
+	}
+	order := db.Order{OrderID: row.OrderID, UserID: row.UserID, Status: row.Status, TotalCents: row.TotalCents,
+		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
+	return toOrder(order, create.ThreadID, items), nil
 }
 
 // GetOrder returns one order the caller may see.
@@ -119,35 +114,34 @@ func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uu
 	if !p.IsAdmin() {
 		return api.Order{}, forbidden("only admins change an order's status")
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		current, err := q.LockOrder(ctx, id)
+	for {
+		current, err := s.q.GetOrder(ctx, id)
 		if err != nil {
-			return noRows(err, "order")
+			return api.Order{}, noRows(err, "order")
 		}
-		previous := api.OrderStatus(current.Status)
+		previous := api.OrderStatus(current.Order.Status)
 		if previous == status {
-			return nil
+			break
 		}
 		if finalStatuses[previous] {
-			return &Error{Kind: Conflict, Reason: "order-final", Field: "status",
+			return api.Order{}, &Error{Kind: Conflict, Reason: "order-final", Field: "status",
 				Detail: fmt.Sprintf("the order is %s, a final status; it cannot become %s", previous, status)}
 		}
-		if _, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{OrderID: id, Status: string(status)}); err != nil {
-			return fmt.Errorf("set order status: %w", err)
-		}
-		thread, err := q.GetThreadByOrder(ctx, id)
+		meta, err := encodeMeta(map[string]any{"status": status, "previous_status": previous})
 		if err != nil {
-			return fmt.Errorf("load thread of order %s: %w", id, err)
+			return api.Order{}, err
 		}
-		_, err = appendEvent(ctx, q, event{
-			resource: "orders", resourceType: OrderUpdated, orderID: id, threadID: thread.ThreadID,
-			owner: current.UserID, userVisible: true, actor: p,
-			meta: map[string]any{"status": status, "previous_status": previous},
+		// The change applies only if the order is still in previous: a concurrent change
+		// that won makes this look again.
+		_, err = s.q.SetOrderStatus(ctx, db.SetOrderStatusParams{
+			Status: string(status), OrderID: id, Previous: string(previous), ActorID: p.Subject, Meta: meta,
 		})
-		return err
-	})
-	if err != nil {
-		return api.Order{}, err
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return api.Order{}, fmt.Errorf("set order status: %w", err)
+		}
 	}
 	return s.GetOrder(ctx, p, id)
 }

@@ -81,22 +81,18 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 	if !p.IsAdmin() {
 		return api.Thread{}, forbidden("only admins close threads")
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		closed, err := q.CloseThread(ctx, id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			_, err = q.GetThread(ctx, id) // already closed (fine) or unknown (404)
-			return noRowsOrNil(err, "thread")
-		}
-		if err != nil {
-			return fmt.Errorf("close thread %s: %w", id, err)
-		}
-		_, err = appendEvent(ctx, q, event{
-			resource: "threads", resourceType: ThreadClosed, orderID: closed.OrderID, threadID: id,
-			owner: closed.UserID, userVisible: true, actor: p,
-			meta: map[string]any{"closed_at": closed.ClosedAt.UTC()},
-		})
-		return err
-	})
+	now := dbNow()
+	meta, err := encodeMeta(map[string]any{"closed_at": now})
+	if err != nil {
+		return api.Thread{}, err
+	}
+	_, err = s.q.CloseThread(ctx, db.CloseThreadParams{ClosedAt: now, ThreadID: id, ActorID: p.Subject, Meta: meta})
+	if errors.Is(err, pgx.ErrNoRows) {
+		_, err = s.q.GetThread(ctx, id) // already closed (fine) or unknown (404)
+		err = noRowsOrNil(err, "thread")
+	} else if err != nil {
+		err = fmt.Errorf("close thread %s: %w", id, err)
+	}
 	if err != nil {
 		return api.Thread{}, err
 	}
@@ -114,23 +110,18 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 	if err != nil || msg.ThreadID != threadID {
 		return api.Thread{}, &Error{Kind: NotFound, Reason: "not-found", Field: "message_id", Detail: "no such message in this thread"}
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		marker, err := q.AdvanceReadMarker(ctx, db.AdvanceReadMarkerParams{ThreadID: threadID, Side: side(p), Seq: msg.Seq, MessageID: messageID})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // already at or past this message
-		}
-		if err != nil {
-			return fmt.Errorf("advance read marker: %w", err)
-		}
-		_, err = appendEvent(ctx, q, event{
-			resource: "threads", resourceType: ThreadRead, orderID: t.OrderID, threadID: threadID,
-			owner: t.UserID, userVisible: p.IsAdmin(), actor: p,
-			meta: map[string]any{"reader": side(p), "message_id": messageID, "read_at": marker.ReadAt.UTC()},
-		})
-		return err
-	})
+	now := dbNow()
+	meta, err := encodeMeta(map[string]any{"reader": side(p), "message_id": messageID, "read_at": now})
 	if err != nil {
 		return api.Thread{}, err
+	}
+	_, err = s.q.AdvanceReadMarker(ctx, db.AdvanceReadMarkerParams{
+		ThreadID: threadID, Side: side(p), Seq: msg.Seq, MessageID: messageID, ReadAt: now,
+		OrderID: t.OrderID, CustomerID: t.UserID, UserVisible: p.IsAdmin(), ActorID: p.Subject, Meta: meta,
+	})
+	// No row: the marker was already at or past this message, and nothing changed.
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return api.Thread{}, fmt.Errorf("advance read marker: %w", err)
 	}
 	return s.GetThread(ctx, p, threadID)
 }

@@ -55,11 +55,11 @@ func startHub(t *testing.T, pool *pgxpool.Pool, opt Options) *Hub {
 func appendEvent(t *testing.T, ctx context.Context, tx pgx.Tx, user uuid.UUID, text string) int64 {
 	t.Helper()
 	meta, _ := json.Marshal(map[string]any{"message_content": text})
-	row, err := db.New(tx).AppendEvent(ctx, db.AppendEventParams{Resource: "messages", ResourceType: "messages.new", UserID: &user, UserVisible: true, Meta: meta})
+	id, err := db.New(tx).AppendEvent(ctx, db.AppendEventParams{Resource: "messages", ResourceType: "messages.new", UserID: &user, UserVisible: true, Meta: meta})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return row.ID
+	return id
 }
 
 func post(t *testing.T, pool *pgxpool.Pool, user uuid.UUID, text string) int64 {
@@ -112,6 +112,7 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer slow.Rollback(ctx) // on failure: otherwise closing the pool waits for it forever
 	first := appendEvent(t, ctx, slow, user, "slow")
 
 	fastDone := make(chan int64, 1)

@@ -14,12 +14,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
 	"orderchat/gen/apiclient"
-	"orderchat/gen/db"
 	"orderchat/internal/auth"
 )
 
@@ -307,58 +305,5 @@ func TestHostileFilesCannotRunInOurOrigin(t *testing.T) {
 	if h.Get("Content-Type") != "image/png" || h.Get("X-Content-Type-Options") != "nosniff" ||
 		!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Fatalf("polyglot served with %v", h)
-	}
-}
-
-// TestPostsWaitForTheEventLogLock: while another transaction holds an uncommitted event,
-// a text post and an attachment post both wait, and their events get later ids, so no
-// reader can see them before the earlier one.
-func TestPostsWaitForTheEventLogLock(t *testing.T) {
-	s := newTestServer(t)
-	ctx := context.Background()
-	user := s.newActor(t, auth.RoleUser)
-	order := user.placeOrder(t)
-
-	slow, err := s.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Rollback(ctx)
-	held, err := db.New(slow).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated", Meta: []byte(`{}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	statuses := make(chan int, 2)
-	go func() {
-		text := "while the log is locked"
-		resp, err := user.api.CreateMessageWithResponse(ctx, apiclient.CreateMessageRequest{ThreadId: order.ThreadId, MessageContent: &text})
-		if err != nil {
-			statuses <- 0
-			return
-		}
-		statuses <- resp.StatusCode()
-	}()
-	go func() { statuses <- postUpload(t, s, user.token, order.ThreadId, "dot.png", pngBytes(4), "").status }()
-	select {
-	case status := <-statuses:
-		t.Fatalf("a post finished (%d) while an earlier event was uncommitted", status)
-	case <-time.After(300 * time.Millisecond):
-	}
-	if err := slow.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if status := <-statuses; status != http.StatusCreated {
-			t.Fatalf("post: status %d", status)
-		}
-	}
-	var before, after int
-	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE id < $1), count(*) FILTER (WHERE id > $1)
-		FROM events WHERE resource_type = 'messages.new'`, held.ID).Scan(&before, &after); err != nil {
-		t.Fatal(err)
-	}
-	if before != 0 || after != 2 {
-		t.Fatalf("message events: %d before the held event %d, %d after (want 0 and 2)", before, held.ID, after)
 	}
 }
