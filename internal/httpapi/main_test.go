@@ -67,6 +67,13 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	hubCtx, stopHub := context.WithCancel(ctx)
 	t.Cleanup(stopHub)
 	go hub.Run(hubCtx)
+	// Start like a load balancer would: once the event listener is up (else a test that
+	// begins with /readyz can see "not connected yet").
+	for deadline := time.Now().Add(10 * time.Second); hub.Ready(ctx) != nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the event listener did not connect: %v", hub.Ready(ctx))
+		}
+	}
 	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
