@@ -31,3 +31,10 @@ WITH gone AS (
 UPDATE event_log_state
 SET pruned_up_to = GREATEST(pruned_up_to, (SELECT COALESCE(max(id), 0) FROM gone))
 WHERE (SELECT count(*) FROM gone) > 0;
+
+-- EventLogHorizon: see event_log_horizon in migrations.
+-- name: EventLogHorizon :one
+SELECT up_to::bigint AS up_to, in_flight::bigint[] AS in_flight FROM event_log_horizon();
+
+-- name: EventWritersInFlight :one
+SELECT event_writers_in_flight()::bigint[] AS xids;

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -134,19 +135,31 @@ func (b *bench) startServer(ctx context.Context) (*server, error) {
 
 func (b *bench) tearDown() {
 	for _, s := range b.servers {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = s.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = s.cmd.Process.Kill()
-		}
+		s.stop()
 	}
 	if b.cluster != nil {
 		_ = b.cluster.Stop()
 	}
 	os.RemoveAll(b.dir)
+}
+
+// stop ends the server gracefully, or kills it after 15 s.
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// stopServer stops s and forgets it, so that it costs the later scenarios nothing.
+func (b *bench) stopServer(s *server) {
+	s.stop()
+	b.servers = slices.DeleteFunc(b.servers, func(other *server) bool { return other == s })
 }
 
 // api is the generated client acting as the holder of token.

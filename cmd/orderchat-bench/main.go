@@ -18,7 +18,8 @@ import (
 
 // Settings of one run; --smoke shrinks everything to a quick correctness pass.
 type settings struct {
-	Streams    []int // idle user streams, in steps
+	Streams    []int // idle user streams on one instance, in steps
+	Split      int   // idle user streams on each of two instances
 	LatencyN   int   // user streams open during the latency runs
 	Admins     int   // admin streams open during the latency runs
 	Rates      []int // messages per second of the latency runs
@@ -29,16 +30,15 @@ type settings struct {
 	CrossRate  int
 }
 
-// full is the plan, except that 20,000 streams need more than the 20,000 file
-// descriptors a process may open here (RLIMIT_NOFILE's hard limit, which only a process
-// with CAP_SYS_RESOURCE may raise): the last step is 19,500.
+// full is the plan. One process may open at most 20,000 descriptors here, so one
+// instance's last step is 19,500 streams, and 20,000 are held by two (see split.go).
 var full = settings{
-	Streams: []int{1000, 5000, 10000, 19500}, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 20 * time.Second,
+	Streams: []int{1000, 5000, 10000, 19500}, Split: 10000, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 20 * time.Second,
 	Throughput: []int{500, 750, 1000, 1250, 1500, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
 }
 
 var smoke = settings{
-	Streams: []int{50, 100}, LatencyN: 100, Admins: 2, Rates: []int{20}, RateFor: 2 * time.Second,
+	Streams: []int{50, 100}, Split: 50, LatencyN: 100, Admins: 2, Rates: []int{20}, RateFor: 2 * time.Second,
 	Throughput: []int{50}, ReplayN: 500, CrossN: 2, CrossRate: 20,
 }
 
@@ -46,10 +46,18 @@ func main() {
 	bin := flag.String("server", "bin/orderchat", "the orderchat binary to measure")
 	out := flag.String("json", "bin/bench.json", "where to write the JSON summary")
 	quick := flag.Bool("smoke", false, "a quick run with small numbers (correctness, not figures)")
+	holder := flag.Bool("hold", false, "internal: hold the streams named on stdin until stdin closes")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *holder {
+		if err := hold(ctx); err != nil {
+			log.Error("holding streams failed", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	s := full
 	if *quick {

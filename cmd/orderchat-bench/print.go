@@ -14,7 +14,8 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(t, "%d\t%.0f\t%.1f\t%.0f\t\n", c.Streams, c.ServerRSSMiB, c.RSSPerStreamKB, c.ConnectPerSec)
 	}
 	t.Flush()
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%d streams on %d instances: server RSS %.0f MiB, %.1f KiB per stream, %.0f connects/s\n\n",
+		r.Split.Streams, r.Split.Instances, r.Split.ServerRSSMiB, r.Split.RSSPerStreamKB, r.Split.ConnectPerSec)
 	fmt.Fprintln(t, "msgs/s\tposted\tuser p50 ms\tuser p99\tuser max\tadmin p50\tadmin p99\tadmin max\tPOST p99\tdelivered/expected\t")
 	rows := append(append([]latencyRun{}, r.Latency...), r.Throughput.Tried...)
 	for _, l := range rows {

@@ -25,6 +25,7 @@ type report struct {
 	Date        string          `json:"date"`
 	Machine     string          `json:"machine"`
 	Connections []connectionRun `json:"connections"`
+	Split       *splitRun       `json:"two_instance_streams"`
 	Latency     []latencyRun    `json:"latency"`
 	Throughput  *throughputRun  `json:"throughput"`
 	Replay      *replayRun      `json:"replay"`
@@ -79,8 +80,9 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	defer b.tearDown()
 	r := &report{Date: time.Now().UTC().Format(time.DateOnly), Machine: fmt.Sprintf("%d CPUs, %s/%s, %s", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())}
 
-	log.Info("creating customers with one order each", "n", slices.Max(s.Streams))
-	if err := b.addUsers(ctx, slices.Max(s.Streams)); err != nil {
+	customers := max(slices.Max(s.Streams), 2*s.Split)
+	log.Info("creating customers with one order each", "n", customers)
+	if err := b.addUsers(ctx, customers); err != nil {
 		return nil, err
 	}
 
@@ -104,10 +106,10 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 		set.close()
 	}
 	b.waitStreamsClosed(ctx, srv)
-
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
+	if r.Split, err = b.splitStreams(ctx, s.Split); err != nil {
+		return nil, err
 	}
+	log.Info("streams open on two instances", "n", r.Split.Streams, "per_stream_kib", r.Split.RSSPerStreamKB)
 
 	// 2. Latency with LatencyN user streams and Admins admin streams.
 	p := newPoster(b, srv.base, s.LatencyN)

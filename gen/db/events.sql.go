@@ -47,6 +47,34 @@ func (q *Queries) AppendEvent(ctx context.Context, arg AppendEventParams) (int64
 	return id, err
 }
 
+const eventLogHorizon = `-- name: EventLogHorizon :one
+SELECT up_to::bigint AS up_to, in_flight::bigint[] AS in_flight FROM event_log_horizon()
+`
+
+type EventLogHorizonRow struct {
+	UpTo     int64
+	InFlight []int64
+}
+
+// EventLogHorizon: see event_log_horizon in migrations.
+func (q *Queries) EventLogHorizon(ctx context.Context) (EventLogHorizonRow, error) {
+	row := q.db.QueryRow(ctx, eventLogHorizon)
+	var i EventLogHorizonRow
+	err := row.Scan(&i.UpTo, &i.InFlight)
+	return i, err
+}
+
+const eventWritersInFlight = `-- name: EventWritersInFlight :one
+SELECT event_writers_in_flight()::bigint[] AS xids
+`
+
+func (q *Queries) EventWritersInFlight(ctx context.Context) ([]int64, error) {
+	row := q.db.QueryRow(ctx, eventWritersInFlight)
+	var xids []int64
+	err := row.Scan(&xids)
+	return xids, err
+}
+
 const listEvents = `-- name: ListEvents :many
 
 SELECT id, resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta, created_at FROM events

@@ -19,14 +19,24 @@ import (
 
 // Service carries out the operations of the API for an authenticated principal.
 type Service struct {
-	pool  *pgxpool.Pool
-	q     *db.Queries
-	media media.Store
+	pool      *pgxpool.Pool
+	q         *db.Queries
+	media     media.Store
+	published func()
 }
 
-// New returns a Service over pool, storing attachments in store.
-func New(pool *pgxpool.Pool, store media.Store) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: store}
+// New returns a Service over pool, storing attachments in store. published, when not
+// nil, is called after every commit that appended an event: events.Hub.Published, so
+// that streams get the event without waiting for a poll.
+func New(pool *pgxpool.Pool, store media.Store, published func()) *Service {
+	return &Service{pool: pool, q: db.New(pool), media: store, published: published}
+}
+
+// announce tells the event hub that an event committed.
+func (s *Service) announce() {
+	if s.published != nil {
+		s.published()
+	}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

@@ -92,6 +92,8 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 		err = noRowsOrNil(err, "thread")
 	} else if err != nil {
 		err = fmt.Errorf("close thread %s: %w", id, err)
+	} else {
+		s.announce()
 	}
 	if err != nil {
 		return api.Thread{}, err
@@ -120,7 +122,9 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 		OrderID: t.OrderID, CustomerID: t.UserID, UserVisible: p.IsAdmin(), ActorID: p.Subject, Meta: meta,
 	})
 	// No row: the marker was already at or past this message, and nothing changed.
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err == nil {
+		s.announce()
+	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return api.Thread{}, fmt.Errorf("advance read marker: %w", err)
 	}
 	return s.GetThread(ctx, p, threadID)

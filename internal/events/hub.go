@@ -5,20 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/gen/db"
 )
 
-// channel is the PostgreSQL NOTIFY channel the events table's trigger signals.
+// channel is the PostgreSQL NOTIFY channel on which instances announce new events.
 const channel = "orderchat_events"
+
+// Settling the log: an unsettled horizon is checked again after recheck even when nothing
+// wakes the hub (the transaction it waits for may append no event, so no one announces
+// its end); after slowPath, only transactions that appended events are waited for.
+const (
+	recheck  = 5 * time.Millisecond
+	slowPath = 10 * time.Millisecond
+)
+
+// announceGap is the least time between two NOTIFYs of one instance: the commits of a
+// busy instance share one.
+const announceGap = 2 * time.Millisecond
 
 // batch is how many events one read of the log takes.
 const batch = 1000
@@ -76,6 +88,11 @@ type Hub struct {
 	streams    map[uuid.UUID]int // open streams per principal
 	subscribed int               // streams ever opened: deals heartbeat slices round-robin
 
+	settler  settler       // used by the listener goroutine only
+	instance string        // this hub's NOTIFY payload: its own announcements are not news
+	wake     chan struct{} // read the log now
+	announce chan struct{} // tell the other instances
+
 	health   sync.Mutex
 	healthy  error     // nil while listening
 	caughtUp time.Time // the last successful read of the log
@@ -99,14 +116,38 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 		pool: pool, q: db.New(pool), opt: opt, metrics: newMetrics(opt.Registerer),
 		admins: map[*Subscriber]struct{}{}, users: map[uuid.UUID]map[*Subscriber]struct{}{}, streams: map[uuid.UUID]int{},
 		healthy: errors.New("the event listener has not connected yet"), shutdown: make(chan struct{}),
-		watched: map[net.Conn]context.CancelFunc{},
+		watched: map[net.Conn]context.CancelFunc{}, instance: uuid.NewString(),
+		wake: make(chan struct{}, 1), announce: make(chan struct{}, 1),
 	}
-	newest, err := h.q.NewestEventID(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the newest event: %w", err)
+	for {
+		upTo, ok, err := h.settle(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find where the event log is settled: %w", err)
+		}
+		if ok {
+			h.lastID = upTo
+			return h, nil
+		}
+		select {
+		case <-time.After(recheck):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	h.lastID = newest
-	return h, nil
+}
+
+// Published tells the hub that this process committed an event: the hub reads the log
+// at once, and the other instances are notified (after the commit, never inside the
+// writing transaction: a NOTIFY there would make commits wait for each other).
+func (h *Hub) Published() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case h.announce <- struct{}{}:
+	default:
+	}
 }
 
 // Run listens for new events until ctx ends, reconnecting (then catching up from the
@@ -114,6 +155,7 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 func (h *Hub) Run(ctx context.Context) {
 	go h.watchClients(ctx)
 	go h.beat(ctx)
+	go h.announceLoop(ctx)
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := h.listen(ctx)
@@ -131,8 +173,9 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 }
 
-// listen holds one LISTEN connection and reads the log on every notification and
-// every poll interval, until an error.
+// listen holds one LISTEN connection and reads the log whenever this process or another
+// instance announces events, while a horizon waits to settle, and every poll interval,
+// until an error.
 func (h *Hub) listen(ctx context.Context) error {
 	conn, err := h.pool.Acquire(ctx)
 	if err != nil {
@@ -140,34 +183,91 @@ func (h *Hub) listen(ctx context.Context) error {
 	}
 	// The connection stays in LISTEN mode, so it never returns to the pool.
 	raw := conn.Hijack()
-	defer raw.Close(context.Background())
 	if _, err := raw.Exec(ctx, "LISTEN "+channel); err != nil {
+		raw.Close(context.Background())
 		return err
 	}
+	listening, stop := context.WithCancel(ctx)
+	lost := make(chan error, 1)
+	go func() {
+		for {
+			n, err := raw.WaitForNotification(listening)
+			if err != nil {
+				lost <- err
+				return
+			}
+			if n.Payload != h.instance {
+				h.nudge()
+			}
+		}
+	}()
+	defer func() {
+		stop()
+		<-lost // the connection is not safe for concurrent use: close it once unused
+		raw.Close(context.Background())
+	}()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
 		// Catch up first: whatever committed before LISTEN took effect is read now.
 		if err := h.catchUp(ctx); err != nil {
 			return err
 		}
 		h.setHealth(nil)
-		wait, cancel := context.WithTimeout(ctx, h.opt.Poll)
-		_, err := raw.WaitForNotification(wait)
-		cancel()
-		if err != nil && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
-			return err
+		wait := h.opt.Poll
+		if !h.settler.waitingSince().IsZero() {
+			wait = recheck
 		}
-		if ctx.Err() != nil {
+		timer.Reset(wait)
+		select {
+		case <-h.wake:
+		case <-timer.C:
+		case err := <-lost:
+			lost <- err // for the deferred close
+			return err
+		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 }
 
-// catchUp hands every event committed after lastID to the subscribers, in id order.
-// Event writers hold the log lock from insert to commit (chat.appendEvent), so ids
-// become visible in order and a smaller id never shows up after a larger one.
+func (h *Hub) nudge() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// settle takes a horizon and returns the highest id that is settled now (see horizon).
+func (h *Hub) settle(ctx context.Context) (upTo int64, ok bool, err error) {
+	row, err := h.q.EventLogHorizon(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	now := time.Now()
+	running, path := row.InFlight, "fast"
+	if since := h.settler.waitingSince(); !since.IsZero() && now.Sub(since) > slowPath {
+		if running, err = h.q.EventWritersInFlight(ctx); err != nil {
+			return 0, false, err
+		}
+		path = "narrowed"
+	}
+	upTo, takenAt, ok := h.settler.settle(horizon{upTo: row.UpTo, inFlight: row.InFlight, takenAt: now}, running)
+	if ok {
+		h.metrics.settle.WithLabelValues(path).Observe(now.Sub(takenAt).Seconds())
+	}
+	return upTo, ok, nil
+}
+
+// catchUp hands every event after lastID up to the settled id to the subscribers, in
+// id order.
 func (h *Hub) catchUp(ctx context.Context) error {
-	for {
-		rows, err := h.q.ListEvents(ctx, db.ListEventsParams{AfterID: h.lastID, UpToID: math.MaxInt64, RowLimit: batch})
+	upTo, ok, err := h.settle(ctx)
+	if err != nil {
+		return fmt.Errorf("settle the event log: %w", err)
+	}
+	for ok && h.lastID < upTo {
+		rows, err := h.q.ListEvents(ctx, db.ListEventsParams{AfterID: h.lastID, UpToID: upTo, RowLimit: batch})
 		if err != nil {
 			return fmt.Errorf("read events after %d: %w", h.lastID, err)
 		}
@@ -180,10 +280,55 @@ func (h *Hub) catchUp(ctx context.Context) error {
 			h.broadcast(e)
 		}
 		if len(rows) < batch {
-			h.health.Lock()
-			h.caughtUp = time.Now()
-			h.health.Unlock()
-			return nil
+			h.broadcast(Event{ID: upTo}) // ids up to upTo without a row were rolled back
+		}
+	}
+	h.health.Lock()
+	h.caughtUp = time.Now()
+	h.health.Unlock()
+	return nil
+}
+
+// announceLoop sends a NOTIFY for the commits Published reports, at most one per
+// announceGap, on a connection of its own.
+func (h *Hub) announceLoop(ctx context.Context) {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	for {
+		select {
+		case <-h.announce:
+		case <-ctx.Done():
+			return
+		}
+		if conn == nil {
+			c, err := h.pool.Acquire(ctx)
+			if err != nil {
+				h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
+				continue
+			}
+			conn = c.Hijack()
+			// A notification lost in a crash costs one poll interval; waiting for its WAL
+			// flush would cost every announcement a disk write.
+			if _, err := conn.Exec(ctx, "SET synchronous_commit = off"); err != nil {
+				h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
+				conn.Close(context.Background())
+				conn = nil
+				continue
+			}
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channel, h.instance); err != nil {
+			h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
+			conn.Close(context.Background())
+			conn = nil
+		}
+		select {
+		case <-time.After(announceGap):
+		case <-ctx.Done():
+			return
 		}
 	}
 }
@@ -193,7 +338,7 @@ func (h *Hub) broadcast(e Event) {
 	defer h.mu.Unlock()
 	h.lastID = e.ID
 	h.metrics.position.Set(float64(e.ID))
-	if e.Frame == nil {
+	if e.Frame == nil { // nothing to show: an event that cannot be encoded, or a rolled-back id
 		return
 	}
 	for s := range h.admins {

@@ -10,6 +10,7 @@ type metrics struct {
 	replayed  prometheus.Histogram
 	resets    prometheus.Counter
 	position  prometheus.Gauge
+	settle    *prometheus.HistogramVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,6 +35,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m.position = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "orderchat_event_log_position", Help: "The newest event id this instance has handed to its streams (compare instances to see lag).",
 	})
-	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position)
+	m.settle = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "orderchat_event_log_settle_seconds",
+		Help:    "How long a read of the event log waited for the transactions that were running when it began (see README, ordering), by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
+	}, []string{"path"})
+	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position, m.settle)
 	return m
 }

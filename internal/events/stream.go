@@ -132,8 +132,9 @@ func (s *stream) resume(ctx context.Context, a Audience, after, liveFrom int64) 
 		if after > newest {
 			reason = fmt.Sprintf("last_event_id %d is not an event of this log", after)
 		}
-		// Resume from the newest event: the client refetches state, which includes it.
-		s.last = max(liveFrom, newest)
+		// Go on live from the hub's position: events that commit later, even with
+		// smaller ids than the newest, still reach the client after its refetch.
+		s.last = liveFrom
 		return s.write(controlFrame(s.last, "stream.reset", map[string]any{"reason": reason}))
 	}
 	s.last = after

@@ -14,15 +14,18 @@ import (
 	"orderchat/internal/auth"
 )
 
-// TestEveryWriterWaitsForTheEventLogLock: while another transaction holds an uncommitted
-// event, every kind of change that appends an event waits, and its event gets a later
-// id, so no reader can see it before the earlier one.
-func TestEveryWriterWaitsForTheEventLogLock(t *testing.T) {
+// TestEveryWriterCommitsBesideAnOpenEventAndIsDeliveredAfterIt: while another
+// transaction holds an uncommitted event, every kind of change that appends an event
+// still commits (commits do not queue behind each other), but no stream shows its event
+// before the earlier one: once that commits, the admin stream gets all of them in id order.
+func TestEveryWriterCommitsBesideAnOpenEventAndIsDeliveredAfterIt(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
 	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)
+	stream := s.follow(t, admin.token, "/api/admin/sse", 0)
 	orders := []apiclient.Order{user.placeOrder(t), user.placeOrder(t), user.placeOrder(t)}
 	seen := user.say(t, orders[0].ThreadId, "to be read")
+	stream.next(t, 4)
 
 	slow, err := s.Pool.Begin(ctx)
 	if err != nil {
@@ -34,7 +37,7 @@ func TestEveryWriterWaitsForTheEventLogLock(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	text := "while the log is locked"
+	text := "while an earlier event is open"
 	writers := map[string]func() (int, error){
 		"messages.new (text)": func() (int, error) {
 			resp, err := user.api.CreateMessageWithResponse(ctx, apiclient.CreateMessageRequest{ThreadId: orders[0].ThreadId, MessageContent: &text})
@@ -70,29 +73,33 @@ func TestEveryWriterWaitsForTheEventLogLock(t *testing.T) {
 			done <- fmt.Sprintf("%s: %d %v", name, code, err)
 		}()
 	}
-	select {
-	case result := <-done:
-		t.Fatalf("%s finished while an earlier event was uncommitted", result)
-	case <-time.After(300 * time.Millisecond):
+	for range writers {
+		select {
+		case result := <-done:
+			if !strings.Contains(result, ": 200 <nil>") && !strings.Contains(result, ": 201 <nil>") {
+				t.Errorf("writer failed: %s", result)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a writer waited for the open transaction")
+		}
 	}
+	wg.Wait()
+	stream.quiet(t) // committed, but after an id that is still open
+
 	if err := slow.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wg.Wait()
-	close(done)
-	for result := range done {
-		if !strings.Contains(result, ": 200 <nil>") && !strings.Contains(result, ": 201 <nil>") {
-			t.Errorf("writer failed: %s", result)
+	s.Hub.Published()
+	got := stream.next(t, 1+len(writers))
+	if got[0].ID != held {
+		t.Fatalf("first delivered %d, want the held event %d", got[0].ID, held)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].ID <= got[i-1].ID {
+			t.Fatalf("event %d delivered after %d", got[i].ID, got[i-1].ID)
 		}
 	}
-	var before, after int
-	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE id < $1), count(*) FILTER (WHERE id > $1) FROM events`, held).Scan(&before, &after); err != nil {
-		t.Fatal(err)
-	}
-	// Before: three orders.created and one messages.new; after: one event per writer.
-	if before != 4 || after != len(writers) {
-		t.Fatalf("events: %d before the held event %d, %d after (want 4 and %d)", before, held, after, len(writers))
-	}
+	stream.quiet(t)
 }
 
 // status is a response's status code, or the error that prevented one.
