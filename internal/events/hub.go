@@ -101,8 +101,9 @@ type Hub struct {
 	shutdownOnce sync.Once
 	live         sync.WaitGroup // streams carried by the hub's own goroutines
 
-	watchMu sync.Mutex
-	watched map[net.Conn]context.CancelFunc // taken-over connections, cancelled when their client leaves
+	watchMu  sync.Mutex
+	watched  [beatSlices]map[net.Conn]context.CancelFunc // taken-over connections, cancelled when their client leaves
+	watching int                                         // connections ever watched: deals the slices round-robin
 }
 
 // ErrTooManyStreams refuses a principal's stream beyond Options.MaxPerUser.
@@ -116,8 +117,8 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 		pool: pool, q: db.New(pool), opt: opt, metrics: newMetrics(opt.Registerer),
 		admins: map[*Subscriber]struct{}{}, users: map[uuid.UUID]map[*Subscriber]struct{}{}, streams: map[uuid.UUID]int{},
 		healthy: errors.New("the event listener has not connected yet"), shutdown: make(chan struct{}),
-		watched: map[net.Conn]context.CancelFunc{}, instance: uuid.NewString(),
-		wake: make(chan struct{}, 1), announce: make(chan struct{}, 1),
+		instance: uuid.NewString(),
+		wake:     make(chan struct{}, 1), announce: make(chan struct{}, 1),
 	}
 	for {
 		upTo, ok, err := h.settle(ctx)
@@ -493,32 +494,40 @@ func (h *Hub) Drain(ctx context.Context) error {
 // heartbeat, holding its slot (and the per-principal stream count) meanwhile.
 func (h *Hub) watch(conn net.Conn, leave context.CancelFunc) {
 	h.watchMu.Lock()
-	h.watched[conn] = leave
+	slice := &h.watched[h.watching%beatSlices]
+	h.watching++
+	if *slice == nil {
+		*slice = map[net.Conn]context.CancelFunc{}
+	}
+	(*slice)[conn] = leave
 	h.watchMu.Unlock()
 }
 
 func (h *Hub) unwatch(conn net.Conn) {
 	h.watchMu.Lock()
-	delete(h.watched, conn)
+	for _, slice := range h.watched {
+		delete(slice, conn)
+	}
 	h.watchMu.Unlock()
 }
 
-// watchClients peeks at every watched connection each second (one cheap non-blocking
-// syscall each) and signals those whose client closed.
+// watchClients peeks at every watched connection once a second (one cheap non-blocking
+// syscall each), a slice at a time so that 10,000 peeks do not come in one burst, and
+// signals those whose client closed.
 func (h *Hub) watchClients(ctx context.Context) {
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(time.Second / beatSlices)
 	defer tick.Stop()
-	for {
+	for i := 0; ; i = (i + 1) % beatSlices {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
 		h.watchMu.Lock()
-		for conn, leave := range h.watched {
+		for conn, leave := range h.watched[i] {
 			if peerGone(conn) {
 				leave()
-				delete(h.watched, conn)
+				delete(h.watched[i], conn)
 			}
 		}
 		h.watchMu.Unlock()
