@@ -34,7 +34,7 @@ type settings struct {
 // instance's last step is 19,500 streams, and 20,000 are held by two (see split.go).
 var full = settings{
 	Streams: []int{1000, 5000, 10000, 19500}, Split: 10000, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 20 * time.Second,
-	Throughput: []int{500, 750, 1000, 1250, 1500, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
+	Throughput: []int{500, 750, 1000, 1250, 1500, 1750, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
 }
 
 var smoke = settings{
