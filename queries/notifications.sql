@@ -30,13 +30,15 @@ FROM events e
 WHERE e.id = @id AND e.user_id = @principal_id::uuid AND e.user_visible
   AND e.actor_id IS DISTINCT FROM @principal_id::uuid;
 
+-- The unread counts take ids up to @up_to (all: the largest bigint).
+
 -- name: CountAdminUnread :one
 SELECT count(*)::int FROM events e
-WHERE e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
+WHERE e.id <= @up_to AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
 
 -- name: CountUserUnread :one
 SELECT count(*)::int FROM events e
-WHERE e.user_id = @principal_id::uuid AND e.user_visible
+WHERE e.id <= @up_to AND e.user_id = @principal_id::uuid AND e.user_visible
   AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
 
 -- name: SetNotificationRead :exec

@@ -1496,6 +1496,8 @@ type ClientInterface interface {
 
 	// MarkAllNotificationsRead Mark every notification of the caller read
 	//
+	// Marks read every notification up to the newest event this server has delivered to its streams. An event that commits afterwards (even with a smaller id, since ids are drawn before commit) stays unread and arrives on the streams as usual.
+	//
 	// Corresponds with POST /notifications/read-all (the `MarkAllNotificationsRead` operationId).
 	MarkAllNotificationsRead(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1805,6 +1807,8 @@ func (c *Client) ListNotifications(ctx context.Context, params *ListNotification
 }
 
 // MarkAllNotificationsRead Mark every notification of the caller read
+//
+// Marks read every notification up to the newest event this server has delivered to its streams. An event that commits afterwards (even with a smaller id, since ids are drawn before commit) stays unread and arrives on the streams as usual.
 //
 // Corresponds with POST /notifications/read-all (the `MarkAllNotificationsRead` operationId).
 func (c *Client) MarkAllNotificationsRead(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3269,6 +3273,8 @@ type ClientWithResponsesInterface interface {
 	ListNotificationsWithResponse(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*ListNotificationsResponse, error)
 
 	// MarkAllNotificationsReadWithResponse Mark every notification of the caller read
+	//
+	// Marks read every notification up to the newest event this server has delivered to its streams. An event that commits afterwards (even with a smaller id, since ids are drawn before commit) stays unread and arrives on the streams as usual.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5474,6 +5480,8 @@ func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context,
 }
 
 // MarkAllNotificationsReadWithResponse Mark every notification of the caller read
+//
+// Marks read every notification up to the newest event this server has delivered to its streams. An event that commits afterwards (even with a smaller id, since ids are drawn before commit) stays unread and arrives on the streams as usual.
 //
 // Returns a wrapper object for the known response body format(s).
 //

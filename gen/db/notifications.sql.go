@@ -14,12 +14,19 @@ import (
 )
 
 const countAdminUnread = `-- name: CountAdminUnread :one
+
 SELECT count(*)::int FROM events e
-WHERE e.actor_id IS DISTINCT FROM $1::uuid AND NOT notification_is_read($1::uuid, e.id)
+WHERE e.id <= $1 AND e.actor_id IS DISTINCT FROM $2::uuid AND NOT notification_is_read($2::uuid, e.id)
 `
 
-func (q *Queries) CountAdminUnread(ctx context.Context, principalID uuid.UUID) (int32, error) {
-	row := q.db.QueryRow(ctx, countAdminUnread, principalID)
+type CountAdminUnreadParams struct {
+	UpTo        int64
+	PrincipalID uuid.UUID
+}
+
+// The unread counts take ids up to @up_to (all: the largest bigint).
+func (q *Queries) CountAdminUnread(ctx context.Context, arg CountAdminUnreadParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countAdminUnread, arg.UpTo, arg.PrincipalID)
 	var column_1 int32
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -27,12 +34,17 @@ func (q *Queries) CountAdminUnread(ctx context.Context, principalID uuid.UUID) (
 
 const countUserUnread = `-- name: CountUserUnread :one
 SELECT count(*)::int FROM events e
-WHERE e.user_id = $1::uuid AND e.user_visible
-  AND e.actor_id IS DISTINCT FROM $1::uuid AND NOT notification_is_read($1::uuid, e.id)
+WHERE e.id <= $1 AND e.user_id = $2::uuid AND e.user_visible
+  AND e.actor_id IS DISTINCT FROM $2::uuid AND NOT notification_is_read($2::uuid, e.id)
 `
 
-func (q *Queries) CountUserUnread(ctx context.Context, principalID uuid.UUID) (int32, error) {
-	row := q.db.QueryRow(ctx, countUserUnread, principalID)
+type CountUserUnreadParams struct {
+	UpTo        int64
+	PrincipalID uuid.UUID
+}
+
+func (q *Queries) CountUserUnread(ctx context.Context, arg CountUserUnreadParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countUserUnread, arg.UpTo, arg.PrincipalID)
 	var column_1 int32
 	err := row.Scan(&column_1)
 	return column_1, err

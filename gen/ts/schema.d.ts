@@ -237,7 +237,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark every notification of the caller read */
+        /**
+         * Mark every notification of the caller read
+         * @description Marks read every notification up to the newest event this server has delivered to its streams. An event that commits afterwards (even with a smaller id, since ids are drawn before commit) stays unread and arrives on the streams as usual.
+         */
         post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;

@@ -105,7 +105,7 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if err != nil {
 		return api.Message{}, false, fmt.Errorf("post message: %w", err)
 	}
-	s.announce()
+	s.log.Published()
 	// A new message is the thread's newest, so the other side has not seen it yet.
 	return toMessage(db.ListMessagesRow{
 		MessageID: row.MessageID, Seq: row.Seq, ThreadID: row.ThreadID, Owner: row.Owner, AuthorID: row.AuthorID,

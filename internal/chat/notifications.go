@@ -37,7 +37,7 @@ func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unrea
 	if p.IsAdmin() {
 		rows, err = s.q.ListAdminNotifications(ctx, db.ListAdminNotificationsParams{PrincipalID: p.Subject, BeforeID: key.ID, UnreadOnly: unreadOnly, RowLimit: int32(limit + 1)})
 		if err == nil {
-			unread, err = s.q.CountAdminUnread(ctx, p.Subject)
+			unread, err = s.q.CountAdminUnread(ctx, db.CountAdminUnreadParams{PrincipalID: p.Subject, UpTo: math.MaxInt64})
 		}
 	} else {
 		var rs []db.ListUserNotificationsRow
@@ -46,7 +46,7 @@ func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unrea
 			rows = append(rows, db.ListAdminNotificationsRow(r))
 		}
 		if err == nil {
-			unread, err = s.q.CountUserUnread(ctx, p.Subject)
+			unread, err = s.q.CountUserUnread(ctx, db.CountUserUnreadParams{PrincipalID: p.Subject, UpTo: math.MaxInt64})
 		}
 	}
 	if err != nil {
@@ -69,24 +69,28 @@ func (s *Service) SetNotificationRead(ctx context.Context, p auth.Principal, id 
 	return n, nil
 }
 
-// MarkAllNotificationsRead marks every notification of the caller read and says how
-// many were unread.
+// MarkAllNotificationsRead marks the caller's notifications read, up to the newest event
+// committed so far once every smaller id has settled, and says how many were unread. Not
+// simply up to the newest committed id: an event with a smaller id may still commit after
+// it (ids are drawn before commit), and that one must stay unread.
 func (s *Service) MarkAllNotificationsRead(ctx context.Context, p auth.Principal) (int, error) {
+	newest, err := s.q.NewestEventID(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read newest event: %w", err)
+	}
+	upTo := min(newest, s.log.Settled(ctx, newest))
 	var unread int32
-	err := s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		newest, err := q.NewestEventID(ctx)
-		if err != nil {
-			return fmt.Errorf("read newest event: %w", err)
-		}
+	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		var err error
 		if p.IsAdmin() {
-			unread, err = q.CountAdminUnread(ctx, p.Subject)
+			unread, err = q.CountAdminUnread(ctx, db.CountAdminUnreadParams{PrincipalID: p.Subject, UpTo: upTo})
 		} else {
-			unread, err = q.CountUserUnread(ctx, p.Subject)
+			unread, err = q.CountUserUnread(ctx, db.CountUserUnreadParams{PrincipalID: p.Subject, UpTo: upTo})
 		}
 		if err != nil {
 			return fmt.Errorf("count unread: %w", err)
 		}
-		return q.RaiseReadWatermark(ctx, db.RaiseReadWatermarkParams{PrincipalID: p.Subject, UpTo: newest})
+		return q.RaiseReadWatermark(ctx, db.RaiseReadWatermarkParams{PrincipalID: p.Subject, UpTo: upTo})
 	})
 	return int(unread), err
 }

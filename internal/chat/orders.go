@@ -47,7 +47,7 @@ func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []api
 	if err != nil {
 		return api.Order{}, fmt.Errorf("create order: %w", err)
 	}
-	s.announce()
+	s.log.Published()
 	order := db.Order{OrderID: row.OrderID, UserID: row.UserID, Status: row.Status, TotalCents: row.TotalCents,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
 	return toOrder(order, create.ThreadID, items), nil
@@ -138,7 +138,7 @@ func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uu
 			Status: string(status), OrderID: id, Previous: string(previous), ActorID: p.Subject, Meta: meta,
 		})
 		if err == nil {
-			s.announce()
+			s.log.Published()
 			break
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {

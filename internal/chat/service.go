@@ -19,24 +19,25 @@ import (
 
 // Service carries out the operations of the API for an authenticated principal.
 type Service struct {
-	pool      *pgxpool.Pool
-	q         *db.Queries
-	media     media.Store
-	published func()
+	pool  *pgxpool.Pool
+	q     *db.Queries
+	media media.Store
+	log   EventLog
 }
 
-// New returns a Service over pool, storing attachments in store. published, when not
-// nil, is called after every commit that appended an event: events.Hub.Published, so
-// that streams get the event without waiting for a poll.
-func New(pool *pgxpool.Pool, store media.Store, published func()) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: store, published: published}
+// EventLog is what the service needs of the process's event reader (events.Hub).
+type EventLog interface {
+	// Published is called after every commit that appended an event, so that streams get
+	// it without waiting for a poll.
+	Published()
+	// Settled waits briefly until the streams have been handed every event up to atLeast
+	// and returns the newest id they have been handed: no smaller id can appear later.
+	Settled(ctx context.Context, atLeast int64) int64
 }
 
-// announce tells the event hub that an event committed.
-func (s *Service) announce() {
-	if s.published != nil {
-		s.published()
-	}
+// New returns a Service over pool, storing attachments in store.
+func New(pool *pgxpool.Pool, store media.Store, log EventLog) *Service {
+	return &Service{pool: pool, q: db.New(pool), media: store, log: log}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

@@ -93,7 +93,7 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 	} else if err != nil {
 		err = fmt.Errorf("close thread %s: %w", id, err)
 	} else {
-		s.announce()
+		s.log.Published()
 	}
 	if err != nil {
 		return api.Thread{}, err
@@ -123,7 +123,7 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 	})
 	// No row: the marker was already at or past this message, and nothing changed.
 	if err == nil {
-		s.announce()
+		s.log.Published()
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return api.Thread{}, fmt.Errorf("advance read marker: %w", err)
 	}

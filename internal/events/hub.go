@@ -137,6 +137,22 @@ func NewHub(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Hub, error) 
 	}
 }
 
+// Settled waits, for a second at most, until the subscribers have been handed every
+// event up to atLeast, and returns the newest id they have been handed.
+func (h *Hub) Settled(ctx context.Context, atLeast int64) int64 {
+	h.nudge()
+	deadline := time.Now().Add(time.Second)
+	for {
+		h.mu.Lock()
+		last := h.lastID
+		h.mu.Unlock()
+		if last >= atLeast || time.Now().After(deadline) || ctx.Err() != nil {
+			return last
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // Published tells the hub that this process committed an event: the hub reads the log
 // at once, and the other instances are notified (after the commit, never inside the
 // writing transaction: a NOTIFY there would make commits wait for each other).

@@ -77,7 +77,7 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool), hub.Published),
+		Chat:     chat.New(pool, media.NewPostgres(pool), hub),
 		Hub:      hub,
 		Tickets:  events.NewTickets(pool),
 		Web:      testWeb,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"orderchat/gen/apiclient"
+	"orderchat/gen/db"
 	"orderchat/internal/auth"
 )
 
@@ -51,5 +52,44 @@ func TestNotificationsReadStateAndReadAll(t *testing.T) {
 	}
 	if again := expect[*apiclient.MarkAllNotificationsReadResponse](t, http.StatusOK)(user.api.MarkAllNotificationsReadWithResponse(ctx)); again.JSON200.Updated != 2 {
 		t.Fatalf("second read-all updated %d, want 2", again.JSON200.Updated)
+	}
+}
+
+// TestReadAllLeavesAnEventThatCommitsLaterUnread: read-all while an earlier event id is
+// still uncommitted marks only what came before it; that event and the ones after it
+// stay unread (marking up to the newest committed id would hide the late one for good).
+func TestReadAllLeavesAnEventThatCommitsLaterUnread(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)
+	stream := s.follow(t, user.token, userStream(user), 0)
+	order := user.placeOrder(t)
+	admin.say(t, order.ThreadId, "before")
+	stream.next(t, 1) // delivered, so settled before the open event begins
+
+	slow, err := s.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Rollback(ctx)
+	late, err := db.New(slow).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated",
+		OrderID: &order.OrderId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
+		Meta: []byte(`{"status":"paid","previous_status":"pending"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.say(t, order.ThreadId, "after")
+
+	all := expect[*apiclient.MarkAllNotificationsReadResponse](t, http.StatusOK)(user.api.MarkAllNotificationsReadWithResponse(ctx))
+	if all.JSON200.Updated != 1 {
+		t.Fatalf("read-all updated %d, want 1 (only the message before the open event)", all.JSON200.Updated)
+	}
+	if err := slow.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unreadOnly := true
+	got := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(user.api.ListNotificationsWithResponse(ctx, &apiclient.ListNotificationsParams{UnreadOnly: &unreadOnly})).JSON200
+	if len(got.Items) != 2 || got.UnreadCount != 2 || got.Items[1].Id != late || got.Items[0].Data.Meta["message_content"] != "after" {
+		t.Fatalf("unread after read-all and the late commit: %+v (the late event is %d)", got, late)
 	}
 }
