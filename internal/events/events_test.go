@@ -39,7 +39,9 @@ func newPool(t *testing.T) *pgxpool.Pool {
 
 func startHub(t *testing.T, pool *pgxpool.Pool, opt Options) *Hub {
 	t.Helper()
-	opt.Poll = 100 * time.Millisecond
+	if opt.Poll == 0 {
+		opt.Poll = 100 * time.Millisecond
+	}
 	h, err := NewHub(context.Background(), pool, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +335,25 @@ func TestARolledBackEventIsNeverPublished(t *testing.T) {
 			t.Fatalf("extra events delivered: %d", len(queued))
 		}
 	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestAnotherInstanceHearsOfEventsByNotify: two hubs on one database, polling once an
+// hour: an event one instance announces after its commit reaches the other's subscriber.
+func TestAnotherInstanceHearsOfEventsByNotify(t *testing.T) {
+	pool := newPool(t)
+	writer := startHub(t, pool, Options{Poll: time.Hour})
+	reader := startHub(t, pool, Options{Poll: time.Hour})
+	for deadline := time.Now().Add(10 * time.Second); reader.Ready(context.Background()) != nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the reader's listener did not connect")
+		}
+	}
+	user := uuid.New()
+	sub, _, _ := reader.Subscribe(user, Audience{UserID: user})
+	id := post(t, pool, user, "across instances")
+	writer.Published()
+	if got := receive(t, sub, 1); got[0].ID != id {
+		t.Fatalf("delivered %d, want %d", got[0].ID, id)
 	}
 }
