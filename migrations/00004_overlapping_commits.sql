@@ -36,7 +36,8 @@ $$;
 -- began after the newest one that ended; autovacuum, whose ANALYZE holds an xid for a
 -- while, is left out). Once none of those is running any more, every id up to up_to has
 -- committed or rolled back for good. Two statements on purpose: the sequence must be read
--- before the backends.
+-- before the backends. Prepared (two-phase) transactions have no backend and are not seen:
+-- orderchat never prepares one.
 -- +goose StatementBegin
 CREATE FUNCTION event_log_horizon(OUT up_to bigint, OUT in_flight bigint[])
 LANGUAGE plpgsql VOLATILE AS $$
