@@ -157,10 +157,7 @@ func (h *Hub) Settled(ctx context.Context, atLeast int64) int64 {
 // at once, and the other instances are notified (after the commit, never inside the
 // writing transaction: a NOTIFY there would make commits wait for each other).
 func (h *Hub) Published() {
-	select {
-	case h.wake <- struct{}{}:
-	default:
-	}
+	h.nudge()
 	select {
 	case h.announce <- struct{}{}:
 	default:
@@ -248,6 +245,7 @@ func (h *Hub) listen(ctx context.Context) error {
 	}
 }
 
+// nudge makes the listener read the log as soon as it can; wakes coalesce.
 func (h *Hub) nudge() {
 	select {
 	case h.wake <- struct{}{}:
@@ -321,26 +319,9 @@ func (h *Hub) announceLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
-		if conn == nil {
-			c, err := h.pool.Acquire(ctx)
-			if err != nil {
-				h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
-				continue
-			}
-			conn = c.Hijack()
-			// A notification lost in a crash costs one poll interval; waiting for its WAL
-			// flush would cost every announcement a disk write.
-			if _, err := conn.Exec(ctx, "SET synchronous_commit = off"); err != nil {
-				h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
-				conn.Close(context.Background())
-				conn = nil
-				continue
-			}
-		}
-		if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channel, h.instance); err != nil {
+		var err error
+		if conn, err = h.notify(ctx, conn); err != nil {
 			h.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
-			conn.Close(context.Background())
-			conn = nil
 		}
 		select {
 		case <-time.After(announceGap):
@@ -348,6 +329,29 @@ func (h *Hub) announceLoop(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// notify sends one NOTIFY on conn, connecting first when conn is nil. On an error the
+// connection is closed and nil comes back, so that the next call connects again.
+func (h *Hub) notify(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, error) {
+	if conn == nil {
+		c, err := h.pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		conn = c.Hijack()
+		// A notification lost in a crash costs one poll interval; waiting for its WAL
+		// flush would cost every announcement a disk write.
+		if _, err := conn.Exec(ctx, "SET synchronous_commit = off"); err != nil {
+			conn.Close(context.Background())
+			return nil, err
+		}
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channel, h.instance); err != nil {
+		conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
 }
 
 func (h *Hub) broadcast(e Event) {
