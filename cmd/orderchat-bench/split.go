@@ -110,7 +110,7 @@ func (b *bench) splitStreams(ctx context.Context, perInstance int) (*splitRun, e
 	time.Sleep(2 * time.Second) // let the servers settle before reading their memory
 	run := &splitRun{Streams: 2 * perInstance, Instances: 2, ConnectPerSec: float64(2*perInstance) / took.Seconds()}
 	total := int64(0)
-	for _, s := range []*server{first, second} {
+	for _, s := range pair {
 		rss := s.rss()
 		total += rss
 		run.ServerRSSMiB = append(run.ServerRSSMiB, mib(rss))
