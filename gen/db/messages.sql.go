@@ -236,9 +236,9 @@ type PostMessageRow struct {
 }
 
 // PostMessage stores a message, touches its thread and, when @append_event, appends its
-// messages.new event, in one statement: run alone it is its own transaction, so the
-// event-log lock (see append_event) is held only from the event insert to the commit,
-// with no round trip to the client in between. The thread row is locked first, so a
+// messages.new event, in one statement: run alone it is its own transaction, with no
+// round trip to the client between the event and the commit (readers wait for an open
+// event, see event_log_horizon). The thread row is locked first, so a
 // concurrent close cannot slip between the is_active check and the message. No row comes
 // back when the thread is missing, closed or not the author's (@as_admin false and
 // another customer's), or when @message_id is taken; then nothing changed.

@@ -7,9 +7,9 @@ import (
 )
 
 // Events are appended by the statement that makes the change (queries/*.sql), through
-// append_event (migrations/00003), which keeps event ids committing in order. The
-// service supplies each event's meta, and the times in it, so that the event carries
-// exactly what was stored.
+// append_event (migrations/00004), which readers rely on to deliver ids in order (see
+// events.Hub). The service supplies each event's meta, and the times in it, so that the
+// event carries exactly what was stored.
 
 // encodeMeta is an event's meta as JSON.
 func encodeMeta(meta map[string]any) ([]byte, error) {

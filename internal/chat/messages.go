@@ -83,8 +83,8 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		// One statement, one round trip: the common case of a text message.
 		row, err = s.q.PostMessage(ctx, post)
 	} else {
-		// The attachment is written between the message and its event, so the event-log
-		// lock is not held while the blob travels.
+		// The attachment is written between the message and its event: readers wait for
+		// a transaction once it has appended an event, so not while the blob travels.
 		err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
 			if row, err = q.PostMessage(ctx, post); err != nil {
 				return err

@@ -1,6 +1,6 @@
 // Package events delivers the event log to Server-Sent Event streams: one listener per
-// process reads committed events in id order and fans them out to its subscribers;
-// a reconnecting client replays what it missed from the log.
+// process reads committed events in id order, up to the settled id (horizon.go), and fans
+// them out to its subscribers; a reconnecting client replays what it missed from the log.
 package events
 
 import (

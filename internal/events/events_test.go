@@ -52,8 +52,8 @@ func startHub(t *testing.T, pool *pgxpool.Pool, opt Options) *Hub {
 	return h
 }
 
-// appendEvent writes an event the way the chat service does (the lock, then the insert);
-// the caller commits.
+// appendEvent writes an event the way the chat service does (through append_event); the
+// caller commits.
 func appendEvent(t *testing.T, ctx context.Context, tx pgx.Tx, user uuid.UUID, text string) int64 {
 	t.Helper()
 	meta, _ := json.Marshal(map[string]any{"message_content": text})
