@@ -11,7 +11,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -23,15 +22,18 @@ type ServerInterface interface {
 	// StreamAdminEvents The global event stream (admins)
 	// (GET /admin/sse)
 	StreamAdminEvents(c *gin.Context, params StreamAdminEventsParams)
-	// GetApiReference The API reference, rendered from this document
-	// (GET /docs)
-	GetApiReference(c *gin.Context)
+	// ListEvents Read the event log as a feed
+	// (GET /events)
+	ListEvents(c *gin.Context, params ListEventsParams)
 	// ListMessages List the messages of a thread
 	// (GET /messages)
 	ListMessages(c *gin.Context, params ListMessagesParams)
-	// CreateMessage Post a message, optionally with one attachment
+	// CreateMessage Post a text message
 	// (POST /messages)
 	CreateMessage(c *gin.Context)
+	// UploadMessage Post a message with one attachment
+	// (POST /messages/upload)
+	UploadMessage(c *gin.Context)
 	// GetMessageMedia Download a message's attachment
 	// (GET /messages/{message_id}/media)
 	GetMessageMedia(c *gin.Context, messageId MessageId)
@@ -44,9 +46,6 @@ type ServerInterface interface {
 	// UpdateNotification Mark one notification read or unread
 	// (PATCH /notifications/{id})
 	UpdateNotification(c *gin.Context, id NotificationId)
-	// GetOpenApiDocument This OpenAPI document
-	// (GET /openapi.yaml)
-	GetOpenApiDocument(c *gin.Context)
 	// ListOrders List orders
 	// (GET /orders)
 	ListOrders(c *gin.Context, params ListOrdersParams)
@@ -152,8 +151,38 @@ func (siw *ServerInterfaceWrapper) StreamAdminEvents(c *gin.Context) {
 	siw.Handler.StreamAdminEvents(c, params)
 }
 
-// GetApiReference operation middleware
-func (siw *ServerInterfaceWrapper) GetApiReference(c *gin.Context) {
+// ListEvents operation middleware
+func (siw *ServerInterfaceWrapper) ListEvents(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEventsParams
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", c.Request.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter after: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "wait" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "wait", c.Request.URL.Query(), &params.Wait, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter wait: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		middleware(c)
@@ -162,7 +191,7 @@ func (siw *ServerInterfaceWrapper) GetApiReference(c *gin.Context) {
 		}
 	}
 
-	siw.Handler.GetApiReference(c)
+	siw.Handler.ListEvents(c, params)
 }
 
 // ListMessages operation middleware
@@ -219,6 +248,19 @@ func (siw *ServerInterfaceWrapper) CreateMessage(c *gin.Context) {
 	}
 
 	siw.Handler.CreateMessage(c)
+}
+
+// UploadMessage operation middleware
+func (siw *ServerInterfaceWrapper) UploadMessage(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UploadMessage(c)
 }
 
 // GetMessageMedia operation middleware
@@ -325,19 +367,6 @@ func (siw *ServerInterfaceWrapper) UpdateNotification(c *gin.Context) {
 	}
 
 	siw.Handler.UpdateNotification(c, id)
-}
-
-// GetOpenApiDocument operation middleware
-func (siw *ServerInterfaceWrapper) GetOpenApiDocument(c *gin.Context) {
-
-	for _, middleware := range siw.HandlerMiddlewares {
-		middleware(c)
-		if c.IsAborted() {
-			return
-		}
-	}
-
-	siw.Handler.GetOpenApiDocument(c)
 }
 
 // ListOrders operation middleware
@@ -695,15 +724,15 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/threads/:thread_id/read", wrapper.MarkThreadRead)
 	router.GET(options.BaseURL+"/messages", wrapper.ListMessages)
 	router.POST(options.BaseURL+"/messages", wrapper.CreateMessage)
+	router.POST(options.BaseURL+"/messages/upload", wrapper.UploadMessage)
 	router.GET(options.BaseURL+"/messages/:message_id/media", wrapper.GetMessageMedia)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications)
 	router.PATCH(options.BaseURL+"/notifications/:id", wrapper.UpdateNotification)
 	router.POST(options.BaseURL+"/notifications/read-all", wrapper.MarkAllNotificationsRead)
+	router.GET(options.BaseURL+"/events", wrapper.ListEvents)
 	router.POST(options.BaseURL+"/sse/tickets", wrapper.CreateSseTicket)
 	router.GET(options.BaseURL+"/admin/sse", wrapper.StreamAdminEvents)
 	router.GET(options.BaseURL+"/users/sse/notification/:user_id", wrapper.StreamUserEvents)
-	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenApiDocument)
-	router.GET(options.BaseURL+"/docs", wrapper.GetApiReference)
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
@@ -712,6 +741,7 @@ type ConflictApplicationProblemPlusJSONResponse Problem
 
 type EventStreamResponseHeaders struct {
 	CacheControl    *string
+	SetCookie       *string
 	XAccelBuffering *string
 }
 type EventStreamTexteventStreamResponse struct {
@@ -722,6 +752,8 @@ type EventStreamTexteventStreamResponse struct {
 }
 
 type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type GoneApplicationProblemPlusJSONResponse Problem
 
 type InternalErrorApplicationProblemPlusJSONResponse Problem
 
@@ -778,6 +810,9 @@ func (response StreamAdminEvents200TexteventStreamResponse) VisitStreamAdminEven
 	}
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
 	}
 	if response.Headers.XAccelBuffering != nil {
 		w.Header().Set("X-Accel-Buffering", fmt.Sprint(*response.Headers.XAccelBuffering))
@@ -919,30 +954,130 @@ func (response StreamAdminEvents503ApplicationProblemPlusJSONResponse) VisitStre
 	return err
 }
 
-type GetApiReferenceRequestObject struct {
+type ListEventsRequestObject struct {
+	Params ListEventsParams
 }
 
-type GetApiReferenceResponseObject interface {
-	VisitGetApiReferenceResponse(w http.ResponseWriter) error
+type ListEventsResponseObject interface {
+	VisitListEventsResponse(w http.ResponseWriter) error
 }
 
-type GetApiReference200TexthtmlResponse struct {
-	Body          io.Reader
-	ContentLength int64
-}
+type ListEvents200JSONResponse EventList
 
-func (response GetApiReference200TexthtmlResponse) VisitGetApiReferenceResponse(w http.ResponseWriter) error {
+func (response ListEvents200JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", "text/html")
-	if response.ContentLength != 0 {
-		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
 	}
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
-	if closer, ok := response.Body.(io.ReadCloser); ok {
-		defer closer.Close()
+type ListEvents400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents400ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
 	}
-	_, err := io.Copy(w, response.Body)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents401ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents410ApplicationProblemPlusJSONResponse struct {
+	GoneApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents410ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents429ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents500ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvents503ApplicationProblemPlusJSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
@@ -1074,8 +1209,7 @@ func (response ListMessages503ApplicationProblemPlusJSONResponse) VisitListMessa
 }
 
 type CreateMessageRequestObject struct {
-	JSONBody      *CreateMessageJSONRequestBody
-	MultipartBody *multipart.Reader
+	Body *CreateMessageJSONRequestBody
 }
 
 type CreateMessageResponseObject interface {
@@ -1265,6 +1399,211 @@ type CreateMessage503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateMessage503ApplicationProblemPlusJSONResponse) VisitCreateMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessageRequestObject struct {
+	Body *multipart.Reader
+}
+
+type UploadMessageResponseObject interface {
+	VisitUploadMessageResponse(w http.ResponseWriter) error
+}
+
+type UploadMessage200JSONResponse Message
+
+func (response UploadMessage200JSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage201JSONResponse Message
+
+func (response UploadMessage201JSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage400ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage401ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage403ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage404ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage409ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage413ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage415ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage429ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage500ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadMessage503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadMessage503ApplicationProblemPlusJSONResponse) VisitUploadMessageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1976,33 +2315,6 @@ func (response UpdateNotification503ApplicationProblemPlusJSONResponse) VisitUpd
 	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetOpenApiDocumentRequestObject struct {
-}
-
-type GetOpenApiDocumentResponseObject interface {
-	VisitGetOpenApiDocumentResponse(w http.ResponseWriter) error
-}
-
-type GetOpenApiDocument200ApplicationyamlResponse struct {
-	Body          io.Reader
-	ContentLength int64
-}
-
-func (response GetOpenApiDocument200ApplicationyamlResponse) VisitGetOpenApiDocumentResponse(w http.ResponseWriter) error {
-
-	w.Header().Set("Content-Type", "application/yaml")
-	if response.ContentLength != 0 {
-		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
-	}
-	w.WriteHeader(200)
-
-	if closer, ok := response.Body.(io.ReadCloser); ok {
-		defer closer.Close()
-	}
-	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -3231,6 +3543,9 @@ func (response StreamUserEvents200TexteventStreamResponse) VisitStreamUserEvents
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
 	}
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
 	if response.Headers.XAccelBuffering != nil {
 		w.Header().Set("X-Accel-Buffering", fmt.Sprint(*response.Headers.XAccelBuffering))
 	}
@@ -3376,15 +3691,18 @@ type StrictServerInterface interface {
 	// StreamAdminEvents The global event stream (admins)
 	// (GET /admin/sse)
 	StreamAdminEvents(ctx context.Context, request StreamAdminEventsRequestObject) (StreamAdminEventsResponseObject, error)
-	// GetApiReference The API reference, rendered from this document
-	// (GET /docs)
-	GetApiReference(ctx context.Context, request GetApiReferenceRequestObject) (GetApiReferenceResponseObject, error)
+	// ListEvents Read the event log as a feed
+	// (GET /events)
+	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
 	// ListMessages List the messages of a thread
 	// (GET /messages)
 	ListMessages(ctx context.Context, request ListMessagesRequestObject) (ListMessagesResponseObject, error)
-	// CreateMessage Post a message, optionally with one attachment
+	// CreateMessage Post a text message
 	// (POST /messages)
 	CreateMessage(ctx context.Context, request CreateMessageRequestObject) (CreateMessageResponseObject, error)
+	// UploadMessage Post a message with one attachment
+	// (POST /messages/upload)
+	UploadMessage(ctx context.Context, request UploadMessageRequestObject) (UploadMessageResponseObject, error)
 	// GetMessageMedia Download a message's attachment
 	// (GET /messages/{message_id}/media)
 	GetMessageMedia(ctx context.Context, request GetMessageMediaRequestObject) (GetMessageMediaResponseObject, error)
@@ -3397,9 +3715,6 @@ type StrictServerInterface interface {
 	// UpdateNotification Mark one notification read or unread
 	// (PATCH /notifications/{id})
 	UpdateNotification(ctx context.Context, request UpdateNotificationRequestObject) (UpdateNotificationResponseObject, error)
-	// GetOpenApiDocument This OpenAPI document
-	// (GET /openapi.yaml)
-	GetOpenApiDocument(ctx context.Context, request GetOpenApiDocumentRequestObject) (GetOpenApiDocumentResponseObject, error)
 	// ListOrders List orders
 	// (GET /orders)
 	ListOrders(ctx context.Context, request ListOrdersRequestObject) (ListOrdersResponseObject, error)
@@ -3515,23 +3830,25 @@ func (sh *strictHandler) StreamAdminEvents(ctx *gin.Context, params StreamAdminE
 	}
 }
 
-// GetApiReference operation middleware
-func (sh *strictHandler) GetApiReference(ctx *gin.Context) {
-	var request GetApiReferenceRequestObject
+// ListEvents operation middleware
+func (sh *strictHandler) ListEvents(ctx *gin.Context, params ListEventsParams) {
+	var request ListEventsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.GetApiReference(ctx, request.(GetApiReferenceRequestObject))
+		return sh.ssi.ListEvents(ctx, request.(ListEventsRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "GetApiReference")
+		handler = middleware(handler, "ListEvents")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		sh.options.HandlerErrorFunc(ctx, err)
-	} else if validResponse, ok := response.(GetApiReferenceResponseObject); ok {
-		if err := validResponse.VisitGetApiReferenceResponse(ctx.Writer); err != nil {
+	} else if validResponse, ok := response.(ListEventsResponseObject); ok {
+		if err := validResponse.VisitListEventsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -3569,35 +3886,23 @@ func (sh *strictHandler) ListMessages(ctx *gin.Context, params ListMessagesParam
 func (sh *strictHandler) CreateMessage(ctx *gin.Context) {
 	var request CreateMessageRequestObject
 
-	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/json") {
-
-		var body CreateMessageJSONRequestBody
-		var err error
-		// A request validator built on kin-openapi's openapi3filter with
-		// KeepValidatedValue leaves the value it validated on the body. Bind
-		// that value, matching member names exactly, so the handler receives
-		// what was validated instead of a second, case-insensitive decode.
-		if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
-			err = ctx.ShouldBindJSON(&body)
-		} else if binding.Validator != nil {
-			// ShouldBindJSON runs the struct validator after decoding; keep that.
-			err = binding.Validator.ValidateStruct(&body)
-		}
-		if err != nil {
-			sh.options.RequestErrorHandlerFunc(ctx, err)
-			return
-		}
-		request.JSONBody = &body
-
+	var body CreateMessageJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
 	}
-	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "multipart/form-data") {
-		if reader, err := ctx.Request.MultipartReader(); err != nil {
-			sh.options.RequestErrorHandlerFunc(ctx, err)
-			return
-		} else {
-			request.MultipartBody = reader
-		}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
 	}
+	request.Body = &body
 
 	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.CreateMessage(ctx, request.(CreateMessageRequestObject))
@@ -3612,6 +3917,37 @@ func (sh *strictHandler) CreateMessage(ctx *gin.Context) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(CreateMessageResponseObject); ok {
 		if err := validResponse.VisitCreateMessageResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadMessage operation middleware
+func (sh *strictHandler) UploadMessage(ctx *gin.Context) {
+	var request UploadMessageRequestObject
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadMessage(ctx, request.(UploadMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadMessage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UploadMessageResponseObject); ok {
+		if err := validResponse.VisitUploadMessageResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -3732,30 +4068,6 @@ func (sh *strictHandler) UpdateNotification(ctx *gin.Context, id NotificationId)
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(UpdateNotificationResponseObject); ok {
 		if err := validResponse.VisitUpdateNotificationResponse(ctx.Writer); err != nil {
-			sh.options.ResponseErrorHandlerFunc(ctx, err)
-		}
-	} else if response != nil {
-		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
-	}
-}
-
-// GetOpenApiDocument operation middleware
-func (sh *strictHandler) GetOpenApiDocument(ctx *gin.Context) {
-	var request GetOpenApiDocumentRequestObject
-
-	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.GetOpenApiDocument(ctx, request.(GetOpenApiDocumentRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "GetOpenApiDocument")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		sh.options.HandlerErrorFunc(ctx, err)
-	} else if validResponse, ok := response.(GetOpenApiDocumentResponseObject); ok {
-		if err := validResponse.VisitGetOpenApiDocumentResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {

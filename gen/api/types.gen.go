@@ -6,29 +6,12 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	Ok          HealthStatus = "ok"
-	Unavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case Ok:
-		return true
-	case Unavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for MediaContentType.
 const (
@@ -201,6 +184,60 @@ func (e Owner) Valid() bool {
 	}
 }
 
+// Defines values for ProblemType.
+const (
+	UrnOrderchatProblemDuplicateMessageId   ProblemType = "urn:orderchat:problem:duplicate-message-id"
+	UrnOrderchatProblemEventsExpired        ProblemType = "urn:orderchat:problem:events-expired"
+	UrnOrderchatProblemForbidden            ProblemType = "urn:orderchat:problem:forbidden"
+	UrnOrderchatProblemInternal             ProblemType = "urn:orderchat:problem:internal"
+	UrnOrderchatProblemMethodNotAllowed     ProblemType = "urn:orderchat:problem:method-not-allowed"
+	UrnOrderchatProblemNotFound             ProblemType = "urn:orderchat:problem:not-found"
+	UrnOrderchatProblemOrderFinal           ProblemType = "urn:orderchat:problem:order-final"
+	UrnOrderchatProblemRateLimited          ProblemType = "urn:orderchat:problem:rate-limited"
+	UrnOrderchatProblemThreadClosed         ProblemType = "urn:orderchat:problem:thread-closed"
+	UrnOrderchatProblemTooLarge             ProblemType = "urn:orderchat:problem:too-large"
+	UrnOrderchatProblemUnauthorized         ProblemType = "urn:orderchat:problem:unauthorized"
+	UrnOrderchatProblemUnavailable          ProblemType = "urn:orderchat:problem:unavailable"
+	UrnOrderchatProblemUnsupportedMediaType ProblemType = "urn:orderchat:problem:unsupported-media-type"
+	UrnOrderchatProblemValidation           ProblemType = "urn:orderchat:problem:validation"
+)
+
+// Valid indicates whether the value is a known member of the ProblemType enum.
+func (e ProblemType) Valid() bool {
+	switch e {
+	case UrnOrderchatProblemDuplicateMessageId:
+		return true
+	case UrnOrderchatProblemEventsExpired:
+		return true
+	case UrnOrderchatProblemForbidden:
+		return true
+	case UrnOrderchatProblemInternal:
+		return true
+	case UrnOrderchatProblemMethodNotAllowed:
+		return true
+	case UrnOrderchatProblemNotFound:
+		return true
+	case UrnOrderchatProblemOrderFinal:
+		return true
+	case UrnOrderchatProblemRateLimited:
+		return true
+	case UrnOrderchatProblemThreadClosed:
+		return true
+	case UrnOrderchatProblemTooLarge:
+		return true
+	case UrnOrderchatProblemUnauthorized:
+		return true
+	case UrnOrderchatProblemUnavailable:
+		return true
+	case UrnOrderchatProblemUnsupportedMediaType:
+		return true
+	case UrnOrderchatProblemValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StreamResetEventResource.
 const (
 	StreamResetEventResourceStream StreamResetEventResource = "stream"
@@ -354,10 +391,13 @@ type CreateMessageRequest struct {
 	ThreadId openapi_types.UUID `json:"thread_id"`
 }
 
-// CreateMessageUpload defines model for CreateMessageUpload.
+// CreateMessageUpload The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
+// part `media_data`. `message_content` may be empty.
+//
+// Example: {"media_data":"(the file's bytes)","message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"}
 type CreateMessageUpload struct {
 	// MediaData The attachment (at most 5 MiB; png, jpeg, gif, webp, pdf, mp4 or webm by its bytes).
-	MediaData *openapi_types.File `json:"media_data,omitempty"`
+	MediaData openapi_types.File `json:"media_data"`
 
 	// MessageContent The text, at most 4000 characters. May be empty when an attachment is sent.
 	//
@@ -372,13 +412,14 @@ type CreateMessageUpload struct {
 	ThreadId openapi_types.UUID `json:"thread_id"`
 }
 
-// CreateOrderRequest defines model for CreateOrderRequest.
+// CreateOrderRequest Example: {"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}]}
 type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
 }
 
-// Event One SSE `data:` line: the SRS envelope, discriminated by `resource_type`. The
-// catalogue is open: clients should ignore types they do not know.
+// Event One event of the log: the SRS envelope, discriminated by `resource_type`. The
+// catalogue is open: a client should ignore a `resource_type` it does not know, since
+// new types are added without a new API version.
 type Event struct {
 	union json.RawMessage
 }
@@ -388,7 +429,25 @@ type Event struct {
 // Example: 1042
 type EventId = int64
 
-// FieldError defines model for FieldError.
+// EventList A page of the event feed, oldest first.
+//
+// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
+type EventList struct {
+	// HasMore True when more events are available right now (the page is full).
+	//
+	// Example: false
+	HasMore bool    `json:"has_more"`
+	Items   []Event `json:"items"`
+
+	// NextCursor Pass as `after` to continue: the id of the last event in `items`, or, when
+	// `items` is empty, the position the feed has reached (nothing up to it is still to come).
+	//
+	//
+	// Example: 1042
+	NextCursor int64 `json:"next_cursor"`
+}
+
+// FieldError Example: {"field":"items","message":"minimum number of items is 1"}
 type FieldError struct {
 	// Field Where the problem is (a body property path, or a parameter name).
 	//
@@ -399,17 +458,7 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Health defines model for Health.
-type Health struct {
-	// Checks One entry per dependency; `ok` or what failed.
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
-
-// MarkAllReadResult defines model for MarkAllReadResult.
+// MarkAllReadResult Example: {"updated":3}
 type MarkAllReadResult struct {
 	// Updated Notifications that changed from unread to read.
 	//
@@ -417,7 +466,7 @@ type MarkAllReadResult struct {
 	Updated int `json:"updated"`
 }
 
-// MarkThreadReadRequest defines model for MarkThreadReadRequest.
+// MarkThreadReadRequest Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"}
 type MarkThreadReadRequest struct {
 	// MessageId The newest message the caller's side has read.
 	MessageId openapi_types.UUID `json:"message_id"`
@@ -464,7 +513,7 @@ type Message struct {
 // Example: Where is my parcel?
 type MessageContent = string
 
-// MessageList defines model for MessageList.
+// MessageList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type MessageList struct {
 	Items []Message `json:"items"`
 
@@ -474,27 +523,20 @@ type MessageList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
-// MessageNewEvent A message was posted. Long text is cut so that the `data:` line stays within 2048 bytes.
+// MessageNewData defines model for MessageNewData.
+type MessageNewData struct {
+	// Meta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+	Meta     MessageNewMeta     `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// MessageNewEvent A message was posted. Long text is cut so that the SSE `data:` line stays within 2048 bytes.
 //
 // Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
 type MessageNewEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			CreatedAt time.Time `json:"created_at"`
-			HasMedia  bool      `json:"has_media"`
-
-			// MessageContent The text, possibly cut; fetch the message for all of it when `truncated`.
-			MessageContent string             `json:"message_content"`
-			MessageId      openapi_types.UUID `json:"message_id"`
-
-			// Owner Who wrote a message, or whose side a read marker belongs to.
-			Owner     Owner `json:"owner"`
-			Truncated bool  `json:"truncated"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time      `json:"created_at"`
+	Data      MessageNewData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -509,6 +551,20 @@ type MessageNewEventResource string
 
 // MessageNewEventResourceType defines model for MessageNewEvent.ResourceType.
 type MessageNewEventResourceType string
+
+// MessageNewMeta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+type MessageNewMeta struct {
+	CreatedAt time.Time `json:"created_at"`
+	HasMedia  bool      `json:"has_media"`
+
+	// MessageContent The text, possibly cut; fetch the message for all of it when `truncated`.
+	MessageContent string             `json:"message_content"`
+	MessageId      openapi_types.UUID `json:"message_id"`
+
+	// Owner Who wrote a message, or whose side a read marker belongs to.
+	Owner     Owner `json:"owner"`
+	Truncated bool  `json:"truncated"`
+}
 
 // MessagePreview The newest message of a thread (null when it has none).
 type MessagePreview struct {
@@ -528,37 +584,15 @@ type MessagePreview struct {
 // Example: eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ
 type NextCursor = string
 
-// Notification One event as seen by one recipient (SRS 12.1).
+// Notification One event as seen by one recipient (SRS 12.1): the `Event` itself, discriminated by
+// `resource_type` like every event, plus the recipient's read state.
 type Notification struct {
-	CreatedAt time.Time        `json:"created_at"`
-	Data      NotificationData `json:"data"`
-
-	// Id The event's position in the event log; the SSE `id:`.
-	//
-	// Example: 1042
-	Id     EventId `json:"id"`
-	IsRead bool    `json:"is_read"`
-
-	// Resource The resource kind, e.g. `orders`, `messages`, `threads`.
-	//
-	// Example: messages
-	Resource string `json:"resource"`
-
-	// ResourceType The event type, e.g. `messages.new` (see `Event` for the catalogue).
-	//
-	// Example: messages.new
-	ResourceType string `json:"resource_type"`
+	// IsRead Whether the recipient has read this notification.
+	IsRead bool `json:"is_read"`
+	union  json.RawMessage
 }
 
-// NotificationData defines model for NotificationData.
-type NotificationData struct {
-	// Meta The event's details; its shape follows `resource_type` (see `Event`).
-	Meta     map[string]interface{} `json:"meta"`
-	OrderId  *openapi_types.UUID    `json:"order_id,omitempty"`
-	ThreadId *openapi_types.UUID    `json:"thread_id,omitempty"`
-}
-
-// NotificationList defines model for NotificationList.
+// NotificationList Example: {"items":[{"created_at":"2026-11-25T10:01:00Z","data":{"meta":{"previous_status":"paid","status":"shipped"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1041,"is_read":false,"resource":"orders","resource_type":"orders.updated"}],"next_cursor":null,"unread_count":1}
 type NotificationList struct {
 	Items []Notification `json:"items"`
 
@@ -591,23 +625,20 @@ type Order struct {
 	UserId openapi_types.UUID `json:"user_id"`
 }
 
-// OrderCreatedEvent An order (and its thread) was created. Admin stream only.
+// OrderCreatedData defines model for OrderCreatedData.
+type OrderCreatedData struct {
+	// Meta Example: {"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Meta     OrderCreatedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// OrderCreatedEvent An order (and its thread) was created. Admins only.
 //
 // Example: {"created_at":"2026-11-25T10:00:00Z","data":{"meta":{"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1040,"resource":"orders","resource_type":"orders.created"}
 type OrderCreatedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ItemCount int `json:"item_count"`
-
-			// Status `delivered` and `cancelled` are final.
-			Status     OrderStatus        `json:"status"`
-			TotalCents int64              `json:"total_cents"`
-			UserId     openapi_types.UUID `json:"user_id"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderCreatedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -623,6 +654,19 @@ type OrderCreatedEventResource string
 // OrderCreatedEventResourceType defines model for OrderCreatedEvent.ResourceType.
 type OrderCreatedEventResourceType string
 
+// OrderCreatedMeta Example: {"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+type OrderCreatedMeta struct {
+	// ItemCount How many order lines the order has.
+	ItemCount int `json:"item_count"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status     OrderStatus `json:"status"`
+	TotalCents int64       `json:"total_cents"`
+
+	// UserId The customer who placed the order.
+	UserId openapi_types.UUID `json:"user_id"`
+}
+
 // OrderItem defines model for OrderItem.
 type OrderItem struct {
 	// Name Example: Blue mug
@@ -635,7 +679,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList defines model for OrderList.
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -648,22 +692,20 @@ type OrderList struct {
 // OrderStatus `delivered` and `cancelled` are final.
 type OrderStatus string
 
+// OrderUpdatedData defines model for OrderUpdatedData.
+type OrderUpdatedData struct {
+	// Meta Example: {"previous_status":"paid","status":"shipped"}
+	Meta     OrderUpdatedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // OrderUpdatedEvent An admin changed the order's status.
 //
 // Example: {"created_at":"2026-11-25T10:01:00Z","data":{"meta":{"previous_status":"paid","status":"shipped"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1041,"resource":"orders","resource_type":"orders.updated"}
 type OrderUpdatedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			// PreviousStatus `delivered` and `cancelled` are final.
-			PreviousStatus OrderStatus `json:"previous_status"`
-
-			// Status `delivered` and `cancelled` are final.
-			Status OrderStatus `json:"status"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderUpdatedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -679,10 +721,21 @@ type OrderUpdatedEventResource string
 // OrderUpdatedEventResourceType defines model for OrderUpdatedEvent.ResourceType.
 type OrderUpdatedEventResourceType string
 
+// OrderUpdatedMeta Example: {"previous_status":"paid","status":"shipped"}
+type OrderUpdatedMeta struct {
+	// PreviousStatus `delivered` and `cancelled` are final.
+	PreviousStatus OrderStatus `json:"previous_status"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status OrderStatus `json:"status"`
+}
+
 // Owner Who wrote a message, or whose side a read marker belongs to.
 type Owner string
 
 // Problem An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Problem struct {
 	// Detail What went wrong, for a human.
 	//
@@ -707,14 +760,29 @@ type Problem struct {
 	// Example: Not Found
 	Title string `json:"title"`
 
-	// Type A URI naming the kind of problem.
+	// Type The kind of problem, one of the catalogue in this document's introduction ("Problem
+	// types"). Branch on this, not on `title` or `detail`.
+	//
 	//
 	// Example: urn:orderchat:problem:not-found
-	Type string `json:"type"`
+	Type ProblemType `json:"type"`
 }
 
-// SseTicket defines model for SseTicket.
+// ProblemType The kind of problem, one of the catalogue in this document's introduction ("Problem
+// types"). Branch on this, not on `title` or `detail`.
+//
+// Example: urn:orderchat:problem:not-found
+type ProblemType string
+
+// ReadState Example: {"is_read":false}
+type ReadState struct {
+	// IsRead Whether the recipient has read this notification.
+	IsRead bool `json:"is_read"`
+}
+
+// SseTicket Example: {"expires_at":"2026-11-25T10:01:00Z","ticket":"tk_9GkQ2v7nX0bLr4sT1uYwZa"}
 type SseTicket struct {
+	// ExpiresAt When the ticket can no longer be redeemed (60 s after it was issued).
 	ExpiresAt time.Time `json:"expires_at"`
 
 	// Ticket Pass as `?ticket=` on an SSE endpoint; redeemable once.
@@ -723,18 +791,28 @@ type SseTicket struct {
 	Ticket string `json:"ticket"`
 }
 
-// StreamResetEvent Sent instead of a replay when `Last-Event-ID` is older than the retention window:
-// refetch state over REST, then keep listening. Its `id` is the newest event id, so a
-// reconnect resumes from there. Not stored; never listed by `GET /notifications`.
+// StreamEvent One SSE `data:` line: an `Event` of the log, or one of the two stream control events
+// (`stream.reset`, `stream.token_expired`), which are not stored. Discriminated by
+// `resource_type`; ignore types you do not know.
+type StreamEvent struct {
+	union json.RawMessage
+}
+
+// StreamResetData defines model for StreamResetData.
+type StreamResetData struct {
+	// Meta Example: {"reason":"last_event_id 12 is older than the retained events"}
+	Meta StreamResetMeta `json:"meta"`
+}
+
+// StreamResetEvent Sent on a stream instead of a replay when `Last-Event-ID` is older than the retention
+// window: refetch state over REST, then keep listening. Its `id` is the newest event id,
+// so a reconnect resumes from there. Not stored: never in `GET /events` or
+// `GET /notifications`.
 //
 // Example: {"created_at":"2026-11-25T10:00:00Z","data":{"meta":{"reason":"last_event_id 12 is older than the retained events"}},"id":2001,"resource":"stream","resource_type":"stream.reset"}
 type StreamResetEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			Reason string `json:"reason"`
-		} `json:"meta"`
-	} `json:"data"`
+	CreatedAt time.Time       `json:"created_at"`
+	Data      StreamResetData `json:"data"`
 
 	// Id The newest event id at the time of the reset (0 when the log is empty).
 	Id           int64                        `json:"id"`
@@ -748,17 +826,24 @@ type StreamResetEventResource string
 // StreamResetEventResourceType defines model for StreamResetEvent.ResourceType.
 type StreamResetEventResourceType string
 
+// StreamResetMeta Example: {"reason":"last_event_id 12 is older than the retained events"}
+type StreamResetMeta struct {
+	Reason string `json:"reason"`
+}
+
+// StreamTokenExpiredData defines model for StreamTokenExpiredData.
+type StreamTokenExpiredData struct {
+	// Meta Example: {"expired_at":"2026-11-25T11:00:00Z"}
+	Meta StreamTokenExpiredMeta `json:"meta"`
+}
+
 // StreamTokenExpiredEvent The last event of a stream whose token expired. Refresh the token, then reconnect with
-// the last event id. Not stored; never listed by `GET /notifications`.
+// the last event id. Not stored: never in `GET /events` or `GET /notifications`.
 //
 // Example: {"created_at":"2026-11-25T11:00:00Z","data":{"meta":{"expired_at":"2026-11-25T11:00:00Z"}},"id":1044,"resource":"stream","resource_type":"stream.token_expired"}
 type StreamTokenExpiredEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ExpiredAt time.Time `json:"expired_at"`
-		} `json:"meta"`
-	} `json:"data"`
+	CreatedAt time.Time              `json:"created_at"`
+	Data      StreamTokenExpiredData `json:"data"`
 
 	// Id The id of the last event this stream delivered (0 when none).
 	Id           int64                               `json:"id"`
@@ -771,6 +856,11 @@ type StreamTokenExpiredEventResource string
 
 // StreamTokenExpiredEventResourceType defines model for StreamTokenExpiredEvent.ResourceType.
 type StreamTokenExpiredEventResourceType string
+
+// StreamTokenExpiredMeta Example: {"expired_at":"2026-11-25T11:00:00Z"}
+type StreamTokenExpiredMeta struct {
+	ExpiredAt time.Time `json:"expired_at"`
+}
 
 // Thread Example: {"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Thread struct {
@@ -798,18 +888,20 @@ type Thread struct {
 	UserId openapi_types.UUID `json:"user_id"`
 }
 
+// ThreadClosedData defines model for ThreadClosedData.
+type ThreadClosedData struct {
+	// Meta Example: {"closed_at":"2026-11-25T10:06:00Z"}
+	Meta     ThreadClosedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // ThreadClosedEvent An admin closed the thread; both sides lock their input.
 //
 // Example: {"created_at":"2026-11-25T10:06:00Z","data":{"meta":{"closed_at":"2026-11-25T10:06:00Z"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1043,"resource":"threads","resource_type":"threads.closed"}
 type ThreadClosedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ClosedAt time.Time `json:"closed_at"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      ThreadClosedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -825,7 +917,12 @@ type ThreadClosedEventResource string
 // ThreadClosedEventResourceType defines model for ThreadClosedEvent.ResourceType.
 type ThreadClosedEventResourceType string
 
-// ThreadList defines model for ThreadList.
+// ThreadClosedMeta Example: {"closed_at":"2026-11-25T10:06:00Z"}
+type ThreadClosedMeta struct {
+	ClosedAt time.Time `json:"closed_at"`
+}
+
+// ThreadList Example: {"items":[{"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type ThreadList struct {
 	Items []Thread `json:"items"`
 
@@ -835,22 +932,20 @@ type ThreadList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// ThreadReadData defines model for ThreadReadData.
+type ThreadReadData struct {
+	// Meta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+	Meta     ThreadReadMeta     `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // ThreadReadEvent A side's read marker moved; the other side shows "seen" up to `message_id`.
 //
 // Example: {"created_at":"2026-11-25T10:07:00Z","data":{"meta":{"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.read"}
 type ThreadReadEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			MessageId openapi_types.UUID `json:"message_id"`
-			ReadAt    time.Time          `json:"read_at"`
-
-			// Reader Who wrote a message, or whose side a read marker belongs to.
-			Reader Owner `json:"reader"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time      `json:"created_at"`
+	Data      ThreadReadData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -866,18 +961,28 @@ type ThreadReadEventResource string
 // ThreadReadEventResourceType defines model for ThreadReadEvent.ResourceType.
 type ThreadReadEventResourceType string
 
-// UpdateNotificationRequest defines model for UpdateNotificationRequest.
+// ThreadReadMeta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+type ThreadReadMeta struct {
+	// MessageId The newest message the reader's side has read.
+	MessageId openapi_types.UUID `json:"message_id"`
+	ReadAt    time.Time          `json:"read_at"`
+
+	// Reader Who wrote a message, or whose side a read marker belongs to.
+	Reader Owner `json:"reader"`
+}
+
+// UpdateNotificationRequest Example: {"is_read":true}
 type UpdateNotificationRequest struct {
 	IsRead bool `json:"is_read"`
 }
 
-// UpdateOrderRequest defines model for UpdateOrderRequest.
+// UpdateOrderRequest Example: {"status":"shipped"}
 type UpdateOrderRequest struct {
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
 }
 
-// UpdateThreadRequest defines model for UpdateThreadRequest.
+// UpdateThreadRequest Example: {"is_active":false}
 type UpdateThreadRequest struct {
 	// IsActive `false` closes the thread. Reopening is not offered.
 	IsActive UpdateThreadRequestIsActive `json:"is_active"`
@@ -917,33 +1022,58 @@ type ThreadId = openapi_types.UUID
 type Ticket = string
 
 // BadRequest An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type BadRequest = Problem
 
 // Conflict An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Conflict = Problem
 
 // Forbidden An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Forbidden = Problem
 
+// Gone An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
+type Gone = Problem
+
 // InternalError An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type InternalError = Problem
 
 // NotFound An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type NotFound = Problem
 
 // PayloadTooLarge An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type PayloadTooLarge = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type ServiceUnavailable = Problem
 
 // TooManyRequests An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type TooManyRequests = Problem
 
 // Unauthorized An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Unauthorized = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type UnsupportedMediaType = Problem
 
 // StreamAdminEventsParams defines parameters for StreamAdminEvents.
@@ -959,6 +1089,18 @@ type StreamAdminEventsParams struct {
 
 	// LastEventID Resume after this event id (EventSource sends it on reconnect).
 	LastEventID *LastEventIdHeader `json:"Last-Event-ID,omitempty"`
+}
+
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// After Only events with a larger id (an `id` or a `next_cursor` you got). Omitted - from the present.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Wait Seconds to wait for an event when there is none yet (long polling).
+	Wait *int `form:"wait,omitempty" json:"wait,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListMessagesParams defines parameters for ListMessages.
@@ -1030,8 +1172,8 @@ type StreamUserEventsParams struct {
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
 
-// CreateMessageMultipartRequestBody defines body for CreateMessage for multipart/form-data ContentType.
-type CreateMessageMultipartRequestBody = CreateMessageUpload
+// UploadMessageMultipartRequestBody defines body for UploadMessage for multipart/form-data ContentType.
+type UploadMessageMultipartRequestBody = CreateMessageUpload
 
 // UpdateNotificationJSONRequestBody defines body for UpdateNotification for application/json ContentType.
 type UpdateNotificationJSONRequestBody = UpdateNotificationRequest
@@ -1218,74 +1360,6 @@ func (t *Event) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
-// AsStreamResetEvent returns the union data inside the Event as a StreamResetEvent
-func (t Event) AsStreamResetEvent() (StreamResetEvent, error) {
-	var body StreamResetEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromStreamResetEvent overwrites any union data inside the Event as the provided StreamResetEvent
-func (t *Event) FromStreamResetEvent(v StreamResetEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
-	t.union = b
-	return err
-}
-
-// MergeStreamResetEvent performs a merge with any union data inside the Event, using the provided StreamResetEvent
-func (t *Event) MergeStreamResetEvent(v StreamResetEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsStreamTokenExpiredEvent returns the union data inside the Event as a StreamTokenExpiredEvent
-func (t Event) AsStreamTokenExpiredEvent() (StreamTokenExpiredEvent, error) {
-	var body StreamTokenExpiredEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromStreamTokenExpiredEvent overwrites any union data inside the Event as the provided StreamTokenExpiredEvent
-func (t *Event) FromStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
-	t.union = b
-	return err
-}
-
-// MergeStreamTokenExpiredEvent performs a merge with any union data inside the Event, using the provided StreamTokenExpiredEvent
-func (t *Event) MergeStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
 func (t Event) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1295,6 +1369,525 @@ func (t Event) Discriminator() (string, error) {
 }
 
 func (t Event) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "messages.new":
+		return t.AsMessageNewEvent()
+	case "orders.created":
+		return t.AsOrderCreatedEvent()
+	case "orders.updated":
+		return t.AsOrderUpdatedEvent()
+	case "threads.closed":
+		return t.AsThreadClosedEvent()
+	case "threads.read":
+		return t.AsThreadReadEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t Event) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Event) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsOrderCreatedEvent returns the union data inside the Notification as a OrderCreatedEvent
+func (t Notification) AsOrderCreatedEvent() (OrderCreatedEvent, error) {
+	var body OrderCreatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderCreatedEvent overwrites any union data inside the Notification as the provided OrderCreatedEvent
+func (t *Notification) FromOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderCreatedEvent performs a merge with any union data inside the Notification, using the provided OrderCreatedEvent
+func (t *Notification) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOrderUpdatedEvent returns the union data inside the Notification as a OrderUpdatedEvent
+func (t Notification) AsOrderUpdatedEvent() (OrderUpdatedEvent, error) {
+	var body OrderUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderUpdatedEvent overwrites any union data inside the Notification as the provided OrderUpdatedEvent
+func (t *Notification) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderUpdatedEvent performs a merge with any union data inside the Notification, using the provided OrderUpdatedEvent
+func (t *Notification) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMessageNewEvent returns the union data inside the Notification as a MessageNewEvent
+func (t Notification) AsMessageNewEvent() (MessageNewEvent, error) {
+	var body MessageNewEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageNewEvent overwrites any union data inside the Notification as the provided MessageNewEvent
+func (t *Notification) FromMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	t.union = b
+	return err
+}
+
+// MergeMessageNewEvent performs a merge with any union data inside the Notification, using the provided MessageNewEvent
+func (t *Notification) MergeMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadClosedEvent returns the union data inside the Notification as a ThreadClosedEvent
+func (t Notification) AsThreadClosedEvent() (ThreadClosedEvent, error) {
+	var body ThreadClosedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadClosedEvent overwrites any union data inside the Notification as the provided ThreadClosedEvent
+func (t *Notification) FromThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadClosedEvent performs a merge with any union data inside the Notification, using the provided ThreadClosedEvent
+func (t *Notification) MergeThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadReadEvent returns the union data inside the Notification as a ThreadReadEvent
+func (t Notification) AsThreadReadEvent() (ThreadReadEvent, error) {
+	var body ThreadReadEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadReadEvent overwrites any union data inside the Notification as the provided ThreadReadEvent
+func (t *Notification) FromThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadReadEvent performs a merge with any union data inside the Notification, using the provided ThreadReadEvent
+func (t *Notification) MergeThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Notification) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"resource_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t Notification) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "messages.new":
+		return t.AsMessageNewEvent()
+	case "orders.created":
+		return t.AsOrderCreatedEvent()
+	case "orders.updated":
+		return t.AsOrderUpdatedEvent()
+	case "threads.closed":
+		return t.AsThreadClosedEvent()
+	case "threads.read":
+		return t.AsThreadReadEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t Notification) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	object := make(map[string]json.RawMessage)
+	if t.union != nil {
+		err = json.Unmarshal(b, &object)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	object["is_read"], err = json.Marshal(t.IsRead)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'is_read': %w", err)
+	}
+
+	b, err = json.Marshal(object)
+	return b, err
+}
+
+func (t *Notification) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	if err != nil {
+		return err
+	}
+	object := make(map[string]json.RawMessage)
+	err = json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["is_read"]; found {
+		err = json.Unmarshal(raw, &t.IsRead)
+		if err != nil {
+			return fmt.Errorf("error reading 'is_read': %w", err)
+		}
+	}
+
+	return err
+}
+
+// AsOrderCreatedEvent returns the union data inside the StreamEvent as a OrderCreatedEvent
+func (t StreamEvent) AsOrderCreatedEvent() (OrderCreatedEvent, error) {
+	var body OrderCreatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderCreatedEvent overwrites any union data inside the StreamEvent as the provided OrderCreatedEvent
+func (t *StreamEvent) FromOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderCreatedEvent performs a merge with any union data inside the StreamEvent, using the provided OrderCreatedEvent
+func (t *StreamEvent) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOrderUpdatedEvent returns the union data inside the StreamEvent as a OrderUpdatedEvent
+func (t StreamEvent) AsOrderUpdatedEvent() (OrderUpdatedEvent, error) {
+	var body OrderUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderUpdatedEvent overwrites any union data inside the StreamEvent as the provided OrderUpdatedEvent
+func (t *StreamEvent) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderUpdatedEvent performs a merge with any union data inside the StreamEvent, using the provided OrderUpdatedEvent
+func (t *StreamEvent) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMessageNewEvent returns the union data inside the StreamEvent as a MessageNewEvent
+func (t StreamEvent) AsMessageNewEvent() (MessageNewEvent, error) {
+	var body MessageNewEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageNewEvent overwrites any union data inside the StreamEvent as the provided MessageNewEvent
+func (t *StreamEvent) FromMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	t.union = b
+	return err
+}
+
+// MergeMessageNewEvent performs a merge with any union data inside the StreamEvent, using the provided MessageNewEvent
+func (t *StreamEvent) MergeMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadClosedEvent returns the union data inside the StreamEvent as a ThreadClosedEvent
+func (t StreamEvent) AsThreadClosedEvent() (ThreadClosedEvent, error) {
+	var body ThreadClosedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadClosedEvent overwrites any union data inside the StreamEvent as the provided ThreadClosedEvent
+func (t *StreamEvent) FromThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadClosedEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadClosedEvent
+func (t *StreamEvent) MergeThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadReadEvent returns the union data inside the StreamEvent as a ThreadReadEvent
+func (t StreamEvent) AsThreadReadEvent() (ThreadReadEvent, error) {
+	var body ThreadReadEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadReadEvent overwrites any union data inside the StreamEvent as the provided ThreadReadEvent
+func (t *StreamEvent) FromThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadReadEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadReadEvent
+func (t *StreamEvent) MergeThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStreamResetEvent returns the union data inside the StreamEvent as a StreamResetEvent
+func (t StreamEvent) AsStreamResetEvent() (StreamResetEvent, error) {
+	var body StreamResetEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStreamResetEvent overwrites any union data inside the StreamEvent as the provided StreamResetEvent
+func (t *StreamEvent) FromStreamResetEvent(v StreamResetEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
+	t.union = b
+	return err
+}
+
+// MergeStreamResetEvent performs a merge with any union data inside the StreamEvent, using the provided StreamResetEvent
+func (t *StreamEvent) MergeStreamResetEvent(v StreamResetEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStreamTokenExpiredEvent returns the union data inside the StreamEvent as a StreamTokenExpiredEvent
+func (t StreamEvent) AsStreamTokenExpiredEvent() (StreamTokenExpiredEvent, error) {
+	var body StreamTokenExpiredEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStreamTokenExpiredEvent overwrites any union data inside the StreamEvent as the provided StreamTokenExpiredEvent
+func (t *StreamEvent) FromStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
+	t.union = b
+	return err
+}
+
+// MergeStreamTokenExpiredEvent performs a merge with any union data inside the StreamEvent, using the provided StreamTokenExpiredEvent
+func (t *StreamEvent) MergeStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t StreamEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"resource_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t StreamEvent) ValueByDiscriminator() (interface{}, error) {
 	discriminator, err := t.Discriminator()
 	if err != nil {
 		return nil, err
@@ -1319,12 +1912,12 @@ func (t Event) ValueByDiscriminator() (interface{}, error) {
 	}
 }
 
-func (t Event) MarshalJSON() ([]byte, error) {
+func (t StreamEvent) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Event) UnmarshalJSON(b []byte) error {
+func (t *StreamEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

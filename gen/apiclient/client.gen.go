@@ -15,29 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	Ok          HealthStatus = "ok"
-	Unavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case Ok:
-		return true
-	case Unavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for MediaContentType.
 const (
@@ -210,6 +190,60 @@ func (e Owner) Valid() bool {
 	}
 }
 
+// Defines values for ProblemType.
+const (
+	UrnOrderchatProblemDuplicateMessageId   ProblemType = "urn:orderchat:problem:duplicate-message-id"
+	UrnOrderchatProblemEventsExpired        ProblemType = "urn:orderchat:problem:events-expired"
+	UrnOrderchatProblemForbidden            ProblemType = "urn:orderchat:problem:forbidden"
+	UrnOrderchatProblemInternal             ProblemType = "urn:orderchat:problem:internal"
+	UrnOrderchatProblemMethodNotAllowed     ProblemType = "urn:orderchat:problem:method-not-allowed"
+	UrnOrderchatProblemNotFound             ProblemType = "urn:orderchat:problem:not-found"
+	UrnOrderchatProblemOrderFinal           ProblemType = "urn:orderchat:problem:order-final"
+	UrnOrderchatProblemRateLimited          ProblemType = "urn:orderchat:problem:rate-limited"
+	UrnOrderchatProblemThreadClosed         ProblemType = "urn:orderchat:problem:thread-closed"
+	UrnOrderchatProblemTooLarge             ProblemType = "urn:orderchat:problem:too-large"
+	UrnOrderchatProblemUnauthorized         ProblemType = "urn:orderchat:problem:unauthorized"
+	UrnOrderchatProblemUnavailable          ProblemType = "urn:orderchat:problem:unavailable"
+	UrnOrderchatProblemUnsupportedMediaType ProblemType = "urn:orderchat:problem:unsupported-media-type"
+	UrnOrderchatProblemValidation           ProblemType = "urn:orderchat:problem:validation"
+)
+
+// Valid indicates whether the value is a known member of the ProblemType enum.
+func (e ProblemType) Valid() bool {
+	switch e {
+	case UrnOrderchatProblemDuplicateMessageId:
+		return true
+	case UrnOrderchatProblemEventsExpired:
+		return true
+	case UrnOrderchatProblemForbidden:
+		return true
+	case UrnOrderchatProblemInternal:
+		return true
+	case UrnOrderchatProblemMethodNotAllowed:
+		return true
+	case UrnOrderchatProblemNotFound:
+		return true
+	case UrnOrderchatProblemOrderFinal:
+		return true
+	case UrnOrderchatProblemRateLimited:
+		return true
+	case UrnOrderchatProblemThreadClosed:
+		return true
+	case UrnOrderchatProblemTooLarge:
+		return true
+	case UrnOrderchatProblemUnauthorized:
+		return true
+	case UrnOrderchatProblemUnavailable:
+		return true
+	case UrnOrderchatProblemUnsupportedMediaType:
+		return true
+	case UrnOrderchatProblemValidation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StreamResetEventResource.
 const (
 	StreamResetEventResourceStream StreamResetEventResource = "stream"
@@ -363,10 +397,13 @@ type CreateMessageRequest struct {
 	ThreadId openapi_types.UUID `json:"thread_id"`
 }
 
-// CreateMessageUpload defines model for CreateMessageUpload.
+// CreateMessageUpload The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
+// part `media_data`. `message_content` may be empty.
+//
+// Example: {"media_data":"(the file's bytes)","message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"}
 type CreateMessageUpload struct {
 	// MediaData The attachment (at most 5 MiB; png, jpeg, gif, webp, pdf, mp4 or webm by its bytes).
-	MediaData *openapi_types.File `json:"media_data,omitempty"`
+	MediaData openapi_types.File `json:"media_data"`
 
 	// MessageContent The text, at most 4000 characters. May be empty when an attachment is sent.
 	//
@@ -381,13 +418,14 @@ type CreateMessageUpload struct {
 	ThreadId openapi_types.UUID `json:"thread_id"`
 }
 
-// CreateOrderRequest defines model for CreateOrderRequest.
+// CreateOrderRequest Example: {"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}]}
 type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
 }
 
-// Event One SSE `data:` line: the SRS envelope, discriminated by `resource_type`. The
-// catalogue is open: clients should ignore types they do not know.
+// Event One event of the log: the SRS envelope, discriminated by `resource_type`. The
+// catalogue is open: a client should ignore a `resource_type` it does not know, since
+// new types are added without a new API version.
 type Event struct {
 	union json.RawMessage
 }
@@ -397,7 +435,25 @@ type Event struct {
 // Example: 1042
 type EventId = int64
 
-// FieldError defines model for FieldError.
+// EventList A page of the event feed, oldest first.
+//
+// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
+type EventList struct {
+	// HasMore True when more events are available right now (the page is full).
+	//
+	// Example: false
+	HasMore bool    `json:"has_more"`
+	Items   []Event `json:"items"`
+
+	// NextCursor Pass as `after` to continue: the id of the last event in `items`, or, when
+	// `items` is empty, the position the feed has reached (nothing up to it is still to come).
+	//
+	//
+	// Example: 1042
+	NextCursor int64 `json:"next_cursor"`
+}
+
+// FieldError Example: {"field":"items","message":"minimum number of items is 1"}
 type FieldError struct {
 	// Field Where the problem is (a body property path, or a parameter name).
 	//
@@ -408,17 +464,7 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Health defines model for Health.
-type Health struct {
-	// Checks One entry per dependency; `ok` or what failed.
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
-
-// MarkAllReadResult defines model for MarkAllReadResult.
+// MarkAllReadResult Example: {"updated":3}
 type MarkAllReadResult struct {
 	// Updated Notifications that changed from unread to read.
 	//
@@ -426,7 +472,7 @@ type MarkAllReadResult struct {
 	Updated int `json:"updated"`
 }
 
-// MarkThreadReadRequest defines model for MarkThreadReadRequest.
+// MarkThreadReadRequest Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"}
 type MarkThreadReadRequest struct {
 	// MessageId The newest message the caller's side has read.
 	MessageId openapi_types.UUID `json:"message_id"`
@@ -473,7 +519,7 @@ type Message struct {
 // Example: Where is my parcel?
 type MessageContent = string
 
-// MessageList defines model for MessageList.
+// MessageList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type MessageList struct {
 	Items []Message `json:"items"`
 
@@ -483,27 +529,20 @@ type MessageList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
-// MessageNewEvent A message was posted. Long text is cut so that the `data:` line stays within 2048 bytes.
+// MessageNewData defines model for MessageNewData.
+type MessageNewData struct {
+	// Meta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+	Meta     MessageNewMeta     `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// MessageNewEvent A message was posted. Long text is cut so that the SSE `data:` line stays within 2048 bytes.
 //
 // Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
 type MessageNewEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			CreatedAt time.Time `json:"created_at"`
-			HasMedia  bool      `json:"has_media"`
-
-			// MessageContent The text, possibly cut; fetch the message for all of it when `truncated`.
-			MessageContent string             `json:"message_content"`
-			MessageId      openapi_types.UUID `json:"message_id"`
-
-			// Owner Who wrote a message, or whose side a read marker belongs to.
-			Owner     Owner `json:"owner"`
-			Truncated bool  `json:"truncated"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time      `json:"created_at"`
+	Data      MessageNewData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -518,6 +557,20 @@ type MessageNewEventResource string
 
 // MessageNewEventResourceType defines model for MessageNewEvent.ResourceType.
 type MessageNewEventResourceType string
+
+// MessageNewMeta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+type MessageNewMeta struct {
+	CreatedAt time.Time `json:"created_at"`
+	HasMedia  bool      `json:"has_media"`
+
+	// MessageContent The text, possibly cut; fetch the message for all of it when `truncated`.
+	MessageContent string             `json:"message_content"`
+	MessageId      openapi_types.UUID `json:"message_id"`
+
+	// Owner Who wrote a message, or whose side a read marker belongs to.
+	Owner     Owner `json:"owner"`
+	Truncated bool  `json:"truncated"`
+}
 
 // MessagePreview The newest message of a thread (null when it has none).
 type MessagePreview struct {
@@ -537,37 +590,15 @@ type MessagePreview struct {
 // Example: eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ
 type NextCursor = string
 
-// Notification One event as seen by one recipient (SRS 12.1).
+// Notification One event as seen by one recipient (SRS 12.1): the `Event` itself, discriminated by
+// `resource_type` like every event, plus the recipient's read state.
 type Notification struct {
-	CreatedAt time.Time        `json:"created_at"`
-	Data      NotificationData `json:"data"`
-
-	// Id The event's position in the event log; the SSE `id:`.
-	//
-	// Example: 1042
-	Id     EventId `json:"id"`
-	IsRead bool    `json:"is_read"`
-
-	// Resource The resource kind, e.g. `orders`, `messages`, `threads`.
-	//
-	// Example: messages
-	Resource string `json:"resource"`
-
-	// ResourceType The event type, e.g. `messages.new` (see `Event` for the catalogue).
-	//
-	// Example: messages.new
-	ResourceType string `json:"resource_type"`
+	// IsRead Whether the recipient has read this notification.
+	IsRead bool `json:"is_read"`
+	union  json.RawMessage
 }
 
-// NotificationData defines model for NotificationData.
-type NotificationData struct {
-	// Meta The event's details; its shape follows `resource_type` (see `Event`).
-	Meta     map[string]interface{} `json:"meta"`
-	OrderId  *openapi_types.UUID    `json:"order_id,omitempty"`
-	ThreadId *openapi_types.UUID    `json:"thread_id,omitempty"`
-}
-
-// NotificationList defines model for NotificationList.
+// NotificationList Example: {"items":[{"created_at":"2026-11-25T10:01:00Z","data":{"meta":{"previous_status":"paid","status":"shipped"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1041,"is_read":false,"resource":"orders","resource_type":"orders.updated"}],"next_cursor":null,"unread_count":1}
 type NotificationList struct {
 	Items []Notification `json:"items"`
 
@@ -600,23 +631,20 @@ type Order struct {
 	UserId openapi_types.UUID `json:"user_id"`
 }
 
-// OrderCreatedEvent An order (and its thread) was created. Admin stream only.
+// OrderCreatedData defines model for OrderCreatedData.
+type OrderCreatedData struct {
+	// Meta Example: {"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Meta     OrderCreatedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// OrderCreatedEvent An order (and its thread) was created. Admins only.
 //
 // Example: {"created_at":"2026-11-25T10:00:00Z","data":{"meta":{"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1040,"resource":"orders","resource_type":"orders.created"}
 type OrderCreatedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ItemCount int `json:"item_count"`
-
-			// Status `delivered` and `cancelled` are final.
-			Status     OrderStatus        `json:"status"`
-			TotalCents int64              `json:"total_cents"`
-			UserId     openapi_types.UUID `json:"user_id"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderCreatedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -632,6 +660,19 @@ type OrderCreatedEventResource string
 // OrderCreatedEventResourceType defines model for OrderCreatedEvent.ResourceType.
 type OrderCreatedEventResourceType string
 
+// OrderCreatedMeta Example: {"item_count":1,"status":"pending","total_cents":2500,"user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+type OrderCreatedMeta struct {
+	// ItemCount How many order lines the order has.
+	ItemCount int `json:"item_count"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status     OrderStatus `json:"status"`
+	TotalCents int64       `json:"total_cents"`
+
+	// UserId The customer who placed the order.
+	UserId openapi_types.UUID `json:"user_id"`
+}
+
 // OrderItem defines model for OrderItem.
 type OrderItem struct {
 	// Name Example: Blue mug
@@ -644,7 +685,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList defines model for OrderList.
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -657,22 +698,20 @@ type OrderList struct {
 // OrderStatus `delivered` and `cancelled` are final.
 type OrderStatus string
 
+// OrderUpdatedData defines model for OrderUpdatedData.
+type OrderUpdatedData struct {
+	// Meta Example: {"previous_status":"paid","status":"shipped"}
+	Meta     OrderUpdatedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // OrderUpdatedEvent An admin changed the order's status.
 //
 // Example: {"created_at":"2026-11-25T10:01:00Z","data":{"meta":{"previous_status":"paid","status":"shipped"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1041,"resource":"orders","resource_type":"orders.updated"}
 type OrderUpdatedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			// PreviousStatus `delivered` and `cancelled` are final.
-			PreviousStatus OrderStatus `json:"previous_status"`
-
-			// Status `delivered` and `cancelled` are final.
-			Status OrderStatus `json:"status"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderUpdatedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -688,10 +727,21 @@ type OrderUpdatedEventResource string
 // OrderUpdatedEventResourceType defines model for OrderUpdatedEvent.ResourceType.
 type OrderUpdatedEventResourceType string
 
+// OrderUpdatedMeta Example: {"previous_status":"paid","status":"shipped"}
+type OrderUpdatedMeta struct {
+	// PreviousStatus `delivered` and `cancelled` are final.
+	PreviousStatus OrderStatus `json:"previous_status"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status OrderStatus `json:"status"`
+}
+
 // Owner Who wrote a message, or whose side a read marker belongs to.
 type Owner string
 
 // Problem An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Problem struct {
 	// Detail What went wrong, for a human.
 	//
@@ -716,14 +766,29 @@ type Problem struct {
 	// Example: Not Found
 	Title string `json:"title"`
 
-	// Type A URI naming the kind of problem.
+	// Type The kind of problem, one of the catalogue in this document's introduction ("Problem
+	// types"). Branch on this, not on `title` or `detail`.
+	//
 	//
 	// Example: urn:orderchat:problem:not-found
-	Type string `json:"type"`
+	Type ProblemType `json:"type"`
 }
 
-// SseTicket defines model for SseTicket.
+// ProblemType The kind of problem, one of the catalogue in this document's introduction ("Problem
+// types"). Branch on this, not on `title` or `detail`.
+//
+// Example: urn:orderchat:problem:not-found
+type ProblemType string
+
+// ReadState Example: {"is_read":false}
+type ReadState struct {
+	// IsRead Whether the recipient has read this notification.
+	IsRead bool `json:"is_read"`
+}
+
+// SseTicket Example: {"expires_at":"2026-11-25T10:01:00Z","ticket":"tk_9GkQ2v7nX0bLr4sT1uYwZa"}
 type SseTicket struct {
+	// ExpiresAt When the ticket can no longer be redeemed (60 s after it was issued).
 	ExpiresAt time.Time `json:"expires_at"`
 
 	// Ticket Pass as `?ticket=` on an SSE endpoint; redeemable once.
@@ -732,18 +797,28 @@ type SseTicket struct {
 	Ticket string `json:"ticket"`
 }
 
-// StreamResetEvent Sent instead of a replay when `Last-Event-ID` is older than the retention window:
-// refetch state over REST, then keep listening. Its `id` is the newest event id, so a
-// reconnect resumes from there. Not stored; never listed by `GET /notifications`.
+// StreamEvent One SSE `data:` line: an `Event` of the log, or one of the two stream control events
+// (`stream.reset`, `stream.token_expired`), which are not stored. Discriminated by
+// `resource_type`; ignore types you do not know.
+type StreamEvent struct {
+	union json.RawMessage
+}
+
+// StreamResetData defines model for StreamResetData.
+type StreamResetData struct {
+	// Meta Example: {"reason":"last_event_id 12 is older than the retained events"}
+	Meta StreamResetMeta `json:"meta"`
+}
+
+// StreamResetEvent Sent on a stream instead of a replay when `Last-Event-ID` is older than the retention
+// window: refetch state over REST, then keep listening. Its `id` is the newest event id,
+// so a reconnect resumes from there. Not stored: never in `GET /events` or
+// `GET /notifications`.
 //
 // Example: {"created_at":"2026-11-25T10:00:00Z","data":{"meta":{"reason":"last_event_id 12 is older than the retained events"}},"id":2001,"resource":"stream","resource_type":"stream.reset"}
 type StreamResetEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			Reason string `json:"reason"`
-		} `json:"meta"`
-	} `json:"data"`
+	CreatedAt time.Time       `json:"created_at"`
+	Data      StreamResetData `json:"data"`
 
 	// Id The newest event id at the time of the reset (0 when the log is empty).
 	Id           int64                        `json:"id"`
@@ -757,17 +832,24 @@ type StreamResetEventResource string
 // StreamResetEventResourceType defines model for StreamResetEvent.ResourceType.
 type StreamResetEventResourceType string
 
+// StreamResetMeta Example: {"reason":"last_event_id 12 is older than the retained events"}
+type StreamResetMeta struct {
+	Reason string `json:"reason"`
+}
+
+// StreamTokenExpiredData defines model for StreamTokenExpiredData.
+type StreamTokenExpiredData struct {
+	// Meta Example: {"expired_at":"2026-11-25T11:00:00Z"}
+	Meta StreamTokenExpiredMeta `json:"meta"`
+}
+
 // StreamTokenExpiredEvent The last event of a stream whose token expired. Refresh the token, then reconnect with
-// the last event id. Not stored; never listed by `GET /notifications`.
+// the last event id. Not stored: never in `GET /events` or `GET /notifications`.
 //
 // Example: {"created_at":"2026-11-25T11:00:00Z","data":{"meta":{"expired_at":"2026-11-25T11:00:00Z"}},"id":1044,"resource":"stream","resource_type":"stream.token_expired"}
 type StreamTokenExpiredEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ExpiredAt time.Time `json:"expired_at"`
-		} `json:"meta"`
-	} `json:"data"`
+	CreatedAt time.Time              `json:"created_at"`
+	Data      StreamTokenExpiredData `json:"data"`
 
 	// Id The id of the last event this stream delivered (0 when none).
 	Id           int64                               `json:"id"`
@@ -780,6 +862,11 @@ type StreamTokenExpiredEventResource string
 
 // StreamTokenExpiredEventResourceType defines model for StreamTokenExpiredEvent.ResourceType.
 type StreamTokenExpiredEventResourceType string
+
+// StreamTokenExpiredMeta Example: {"expired_at":"2026-11-25T11:00:00Z"}
+type StreamTokenExpiredMeta struct {
+	ExpiredAt time.Time `json:"expired_at"`
+}
 
 // Thread Example: {"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Thread struct {
@@ -807,18 +894,20 @@ type Thread struct {
 	UserId openapi_types.UUID `json:"user_id"`
 }
 
+// ThreadClosedData defines model for ThreadClosedData.
+type ThreadClosedData struct {
+	// Meta Example: {"closed_at":"2026-11-25T10:06:00Z"}
+	Meta     ThreadClosedMeta   `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // ThreadClosedEvent An admin closed the thread; both sides lock their input.
 //
 // Example: {"created_at":"2026-11-25T10:06:00Z","data":{"meta":{"closed_at":"2026-11-25T10:06:00Z"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1043,"resource":"threads","resource_type":"threads.closed"}
 type ThreadClosedEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			ClosedAt time.Time `json:"closed_at"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time        `json:"created_at"`
+	Data      ThreadClosedData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -834,7 +923,12 @@ type ThreadClosedEventResource string
 // ThreadClosedEventResourceType defines model for ThreadClosedEvent.ResourceType.
 type ThreadClosedEventResourceType string
 
-// ThreadList defines model for ThreadList.
+// ThreadClosedMeta Example: {"closed_at":"2026-11-25T10:06:00Z"}
+type ThreadClosedMeta struct {
+	ClosedAt time.Time `json:"closed_at"`
+}
+
+// ThreadList Example: {"items":[{"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type ThreadList struct {
 	Items []Thread `json:"items"`
 
@@ -844,22 +938,20 @@ type ThreadList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// ThreadReadData defines model for ThreadReadData.
+type ThreadReadData struct {
+	// Meta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+	Meta     ThreadReadMeta     `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
 // ThreadReadEvent A side's read marker moved; the other side shows "seen" up to `message_id`.
 //
 // Example: {"created_at":"2026-11-25T10:07:00Z","data":{"meta":{"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.read"}
 type ThreadReadEvent struct {
-	CreatedAt time.Time `json:"created_at"`
-	Data      struct {
-		Meta struct {
-			MessageId openapi_types.UUID `json:"message_id"`
-			ReadAt    time.Time          `json:"read_at"`
-
-			// Reader Who wrote a message, or whose side a read marker belongs to.
-			Reader Owner `json:"reader"`
-		} `json:"meta"`
-		OrderId  openapi_types.UUID `json:"order_id"`
-		ThreadId openapi_types.UUID `json:"thread_id"`
-	} `json:"data"`
+	CreatedAt time.Time      `json:"created_at"`
+	Data      ThreadReadData `json:"data"`
 
 	// Id The event's position in the event log; the SSE `id:`.
 	//
@@ -875,18 +967,28 @@ type ThreadReadEventResource string
 // ThreadReadEventResourceType defines model for ThreadReadEvent.ResourceType.
 type ThreadReadEventResourceType string
 
-// UpdateNotificationRequest defines model for UpdateNotificationRequest.
+// ThreadReadMeta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+type ThreadReadMeta struct {
+	// MessageId The newest message the reader's side has read.
+	MessageId openapi_types.UUID `json:"message_id"`
+	ReadAt    time.Time          `json:"read_at"`
+
+	// Reader Who wrote a message, or whose side a read marker belongs to.
+	Reader Owner `json:"reader"`
+}
+
+// UpdateNotificationRequest Example: {"is_read":true}
 type UpdateNotificationRequest struct {
 	IsRead bool `json:"is_read"`
 }
 
-// UpdateOrderRequest defines model for UpdateOrderRequest.
+// UpdateOrderRequest Example: {"status":"shipped"}
 type UpdateOrderRequest struct {
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
 }
 
-// UpdateThreadRequest defines model for UpdateThreadRequest.
+// UpdateThreadRequest Example: {"is_active":false}
 type UpdateThreadRequest struct {
 	// IsActive `false` closes the thread. Reopening is not offered.
 	IsActive UpdateThreadRequestIsActive `json:"is_active"`
@@ -926,33 +1028,58 @@ type ThreadId = openapi_types.UUID
 type Ticket = string
 
 // BadRequest An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type BadRequest = Problem
 
 // Conflict An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Conflict = Problem
 
 // Forbidden An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Forbidden = Problem
 
+// Gone An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
+type Gone = Problem
+
 // InternalError An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type InternalError = Problem
 
 // NotFound An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type NotFound = Problem
 
 // PayloadTooLarge An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type PayloadTooLarge = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type ServiceUnavailable = Problem
 
 // TooManyRequests An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type TooManyRequests = Problem
 
 // Unauthorized An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type Unauthorized = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
+//
+// Example: {"detail":"order not found","instance":"/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":404,"title":"Not Found","type":"urn:orderchat:problem:not-found"}
 type UnsupportedMediaType = Problem
 
 // StreamAdminEventsParams defines parameters for StreamAdminEvents.
@@ -968,6 +1095,18 @@ type StreamAdminEventsParams struct {
 
 	// LastEventID Resume after this event id (EventSource sends it on reconnect).
 	LastEventID *LastEventIdHeader `json:"Last-Event-ID,omitempty"`
+}
+
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// After Only events with a larger id (an `id` or a `next_cursor` you got). Omitted - from the present.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Wait Seconds to wait for an event when there is none yet (long polling).
+	Wait *int `form:"wait,omitempty" json:"wait,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListMessagesParams defines parameters for ListMessages.
@@ -1039,8 +1178,8 @@ type StreamUserEventsParams struct {
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
 
-// CreateMessageMultipartRequestBody defines body for CreateMessage for multipart/form-data ContentType.
-type CreateMessageMultipartRequestBody = CreateMessageUpload
+// UploadMessageMultipartRequestBody defines body for UploadMessage for multipart/form-data ContentType.
+type UploadMessageMultipartRequestBody = CreateMessageUpload
 
 // UpdateNotificationJSONRequestBody defines body for UpdateNotification for application/json ContentType.
 type UpdateNotificationJSONRequestBody = UpdateNotificationRequest
@@ -1227,74 +1366,6 @@ func (t *Event) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
-// AsStreamResetEvent returns the union data inside the Event as a StreamResetEvent
-func (t Event) AsStreamResetEvent() (StreamResetEvent, error) {
-	var body StreamResetEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromStreamResetEvent overwrites any union data inside the Event as the provided StreamResetEvent
-func (t *Event) FromStreamResetEvent(v StreamResetEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
-	t.union = b
-	return err
-}
-
-// MergeStreamResetEvent performs a merge with any union data inside the Event, using the provided StreamResetEvent
-func (t *Event) MergeStreamResetEvent(v StreamResetEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsStreamTokenExpiredEvent returns the union data inside the Event as a StreamTokenExpiredEvent
-func (t Event) AsStreamTokenExpiredEvent() (StreamTokenExpiredEvent, error) {
-	var body StreamTokenExpiredEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromStreamTokenExpiredEvent overwrites any union data inside the Event as the provided StreamTokenExpiredEvent
-func (t *Event) FromStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
-	t.union = b
-	return err
-}
-
-// MergeStreamTokenExpiredEvent performs a merge with any union data inside the Event, using the provided StreamTokenExpiredEvent
-func (t *Event) MergeStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
 func (t Event) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1304,6 +1375,525 @@ func (t Event) Discriminator() (string, error) {
 }
 
 func (t Event) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "messages.new":
+		return t.AsMessageNewEvent()
+	case "orders.created":
+		return t.AsOrderCreatedEvent()
+	case "orders.updated":
+		return t.AsOrderUpdatedEvent()
+	case "threads.closed":
+		return t.AsThreadClosedEvent()
+	case "threads.read":
+		return t.AsThreadReadEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t Event) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Event) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsOrderCreatedEvent returns the union data inside the Notification as a OrderCreatedEvent
+func (t Notification) AsOrderCreatedEvent() (OrderCreatedEvent, error) {
+	var body OrderCreatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderCreatedEvent overwrites any union data inside the Notification as the provided OrderCreatedEvent
+func (t *Notification) FromOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderCreatedEvent performs a merge with any union data inside the Notification, using the provided OrderCreatedEvent
+func (t *Notification) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOrderUpdatedEvent returns the union data inside the Notification as a OrderUpdatedEvent
+func (t Notification) AsOrderUpdatedEvent() (OrderUpdatedEvent, error) {
+	var body OrderUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderUpdatedEvent overwrites any union data inside the Notification as the provided OrderUpdatedEvent
+func (t *Notification) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderUpdatedEvent performs a merge with any union data inside the Notification, using the provided OrderUpdatedEvent
+func (t *Notification) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMessageNewEvent returns the union data inside the Notification as a MessageNewEvent
+func (t Notification) AsMessageNewEvent() (MessageNewEvent, error) {
+	var body MessageNewEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageNewEvent overwrites any union data inside the Notification as the provided MessageNewEvent
+func (t *Notification) FromMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	t.union = b
+	return err
+}
+
+// MergeMessageNewEvent performs a merge with any union data inside the Notification, using the provided MessageNewEvent
+func (t *Notification) MergeMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadClosedEvent returns the union data inside the Notification as a ThreadClosedEvent
+func (t Notification) AsThreadClosedEvent() (ThreadClosedEvent, error) {
+	var body ThreadClosedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadClosedEvent overwrites any union data inside the Notification as the provided ThreadClosedEvent
+func (t *Notification) FromThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadClosedEvent performs a merge with any union data inside the Notification, using the provided ThreadClosedEvent
+func (t *Notification) MergeThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadReadEvent returns the union data inside the Notification as a ThreadReadEvent
+func (t Notification) AsThreadReadEvent() (ThreadReadEvent, error) {
+	var body ThreadReadEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadReadEvent overwrites any union data inside the Notification as the provided ThreadReadEvent
+func (t *Notification) FromThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadReadEvent performs a merge with any union data inside the Notification, using the provided ThreadReadEvent
+func (t *Notification) MergeThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Notification) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"resource_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t Notification) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "messages.new":
+		return t.AsMessageNewEvent()
+	case "orders.created":
+		return t.AsOrderCreatedEvent()
+	case "orders.updated":
+		return t.AsOrderUpdatedEvent()
+	case "threads.closed":
+		return t.AsThreadClosedEvent()
+	case "threads.read":
+		return t.AsThreadReadEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t Notification) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	object := make(map[string]json.RawMessage)
+	if t.union != nil {
+		err = json.Unmarshal(b, &object)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	object["is_read"], err = json.Marshal(t.IsRead)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'is_read': %w", err)
+	}
+
+	b, err = json.Marshal(object)
+	return b, err
+}
+
+func (t *Notification) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	if err != nil {
+		return err
+	}
+	object := make(map[string]json.RawMessage)
+	err = json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["is_read"]; found {
+		err = json.Unmarshal(raw, &t.IsRead)
+		if err != nil {
+			return fmt.Errorf("error reading 'is_read': %w", err)
+		}
+	}
+
+	return err
+}
+
+// AsOrderCreatedEvent returns the union data inside the StreamEvent as a OrderCreatedEvent
+func (t StreamEvent) AsOrderCreatedEvent() (OrderCreatedEvent, error) {
+	var body OrderCreatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderCreatedEvent overwrites any union data inside the StreamEvent as the provided OrderCreatedEvent
+func (t *StreamEvent) FromOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderCreatedEvent performs a merge with any union data inside the StreamEvent, using the provided OrderCreatedEvent
+func (t *StreamEvent) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.created"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOrderUpdatedEvent returns the union data inside the StreamEvent as a OrderUpdatedEvent
+func (t StreamEvent) AsOrderUpdatedEvent() (OrderUpdatedEvent, error) {
+	var body OrderUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrderUpdatedEvent overwrites any union data inside the StreamEvent as the provided OrderUpdatedEvent
+func (t *StreamEvent) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	t.union = b
+	return err
+}
+
+// MergeOrderUpdatedEvent performs a merge with any union data inside the StreamEvent, using the provided OrderUpdatedEvent
+func (t *StreamEvent) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"orders.updated"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMessageNewEvent returns the union data inside the StreamEvent as a MessageNewEvent
+func (t StreamEvent) AsMessageNewEvent() (MessageNewEvent, error) {
+	var body MessageNewEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageNewEvent overwrites any union data inside the StreamEvent as the provided MessageNewEvent
+func (t *StreamEvent) FromMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	t.union = b
+	return err
+}
+
+// MergeMessageNewEvent performs a merge with any union data inside the StreamEvent, using the provided MessageNewEvent
+func (t *StreamEvent) MergeMessageNewEvent(v MessageNewEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"messages.new"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadClosedEvent returns the union data inside the StreamEvent as a ThreadClosedEvent
+func (t StreamEvent) AsThreadClosedEvent() (ThreadClosedEvent, error) {
+	var body ThreadClosedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadClosedEvent overwrites any union data inside the StreamEvent as the provided ThreadClosedEvent
+func (t *StreamEvent) FromThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadClosedEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadClosedEvent
+func (t *StreamEvent) MergeThreadClosedEvent(v ThreadClosedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.closed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsThreadReadEvent returns the union data inside the StreamEvent as a ThreadReadEvent
+func (t StreamEvent) AsThreadReadEvent() (ThreadReadEvent, error) {
+	var body ThreadReadEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadReadEvent overwrites any union data inside the StreamEvent as the provided ThreadReadEvent
+func (t *StreamEvent) FromThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadReadEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadReadEvent
+func (t *StreamEvent) MergeThreadReadEvent(v ThreadReadEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.read"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStreamResetEvent returns the union data inside the StreamEvent as a StreamResetEvent
+func (t StreamEvent) AsStreamResetEvent() (StreamResetEvent, error) {
+	var body StreamResetEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStreamResetEvent overwrites any union data inside the StreamEvent as the provided StreamResetEvent
+func (t *StreamEvent) FromStreamResetEvent(v StreamResetEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
+	t.union = b
+	return err
+}
+
+// MergeStreamResetEvent performs a merge with any union data inside the StreamEvent, using the provided StreamResetEvent
+func (t *StreamEvent) MergeStreamResetEvent(v StreamResetEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.reset"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStreamTokenExpiredEvent returns the union data inside the StreamEvent as a StreamTokenExpiredEvent
+func (t StreamEvent) AsStreamTokenExpiredEvent() (StreamTokenExpiredEvent, error) {
+	var body StreamTokenExpiredEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStreamTokenExpiredEvent overwrites any union data inside the StreamEvent as the provided StreamTokenExpiredEvent
+func (t *StreamEvent) FromStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
+	t.union = b
+	return err
+}
+
+// MergeStreamTokenExpiredEvent performs a merge with any union data inside the StreamEvent, using the provided StreamTokenExpiredEvent
+func (t *StreamEvent) MergeStreamTokenExpiredEvent(v StreamTokenExpiredEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"stream.token_expired"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t StreamEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"resource_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t StreamEvent) ValueByDiscriminator() (interface{}, error) {
 	discriminator, err := t.Discriminator()
 	if err != nil {
 		return nil, err
@@ -1328,12 +1918,12 @@ func (t Event) ValueByDiscriminator() (interface{}, error) {
 	}
 }
 
-func (t Event) MarshalJSON() ([]byte, error) {
+func (t StreamEvent) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Event) UnmarshalJSON(b []byte) error {
+func (t *StreamEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1431,10 +2021,22 @@ type ClientInterface interface {
 	// Corresponds with GET /admin/sse (the `StreamAdminEvents` operationId).
 	StreamAdminEvents(ctx context.Context, params *StreamAdminEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetApiReference The API reference, rendered from this document
+	// ListEvents Read the event log as a feed
 	//
-	// Corresponds with GET /docs (the `GetApiReference` operationId).
-	GetApiReference(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// The events the caller may see (admins: every event; users: the events their own
+	// stream carries), oldest first, in the same order and with the same ids as the SSE
+	// streams: for clients that cannot hold a stream (serverless jobs, locked-down
+	// proxies). Start with `after=0` for every retained event, or without `after` to start
+	// at the present; then pass each page's `next_cursor` as `after`. Every event arrives
+	// exactly once, in order, with no gap.
+	//
+	// With `wait` (seconds), a request that finds nothing new waits up to that long for the
+	// next event (long polling) and answers as soon as one commits, else with an empty page.
+	// An `after` older than the retention window is 410 `events-expired`: refetch state over
+	// REST, then continue from the present.
+	//
+	// Corresponds with GET /events (the `ListEvents` operationId).
+	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessages List the messages of a thread
 	//
@@ -1443,39 +2045,54 @@ type ClientInterface interface {
 	// Corresponds with GET /messages (the `ListMessages` operationId).
 	ListMessages(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateMessageWithBody Post a message, optionally with one attachment
+	// CreateMessageWithBody Post a text message
 	//
-	// Send JSON, or `multipart/form-data` with the same fields plus one file part
-	// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-	// video/mp4, video/webm). A message needs text or an attachment.
+	// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 	//
 	// `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 	// updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 	// A client-chosen `message_id` makes the call idempotent: posting the same id again
-	// answers 200 with the stored message and emits nothing.
+	// to the same thread answers 200 with the stored message and emits nothing; an id
+	// already used in another thread, or by the other side, is 409
+	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateMessage Post a message, optionally with one attachment
+	// CreateMessage Post a text message
 	//
-	// Send JSON, or `multipart/form-data` with the same fields plus one file part
-	// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-	// video/mp4, video/webm). A message needs text or an attachment.
+	// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 	//
 	// `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 	// updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 	// A client-chosen `message_id` makes the call idempotent: posting the same id again
-	// answers 200 with the stored message and emits nothing.
+	// to the same thread answers 200 with the stored message and emits nothing; an id
+	// already used in another thread, or by the other side, is 409
+	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UploadMessageWithBody Post a message with one attachment
+	//
+	// `multipart/form-data` with the fields of `createMessage` plus one file part
+	// `media_data`: at most 5 MiB (5,242,880 bytes), counted while the body streams in;
+	// the type is sniffed from the bytes (the part's own `Content-Type` is ignored) and
+	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
+	// video/mp4, video/webm, else 415. `message_content` may be empty.
+	//
+	// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
+	// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
+	// `message_id` makes the call idempotent (the stored message again, 200).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /messages/upload (the `UploadMessage` operationId).
+	UploadMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMessageMedia Download a message's attachment
 	//
@@ -1503,6 +2120,9 @@ type ClientInterface interface {
 
 	// UpdateNotificationWithBody Mark one notification read or unread
 	//
+	// Sets the caller's read state of one notification (`id` is the event's id). Read state
+	// is per principal: it changes nothing for anyone else.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
@@ -1510,15 +2130,13 @@ type ClientInterface interface {
 
 	// UpdateNotification Mark one notification read or unread
 	//
+	// Sets the caller's read state of one notification (`id` is the event's id). Read state
+	// is per principal: it changes nothing for anyone else.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
 	UpdateNotification(ctx context.Context, id NotificationId, body UpdateNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetOpenApiDocument This OpenAPI document
-	//
-	// Corresponds with GET /openapi.yaml (the `GetOpenApiDocument` operationId).
-	GetOpenApiDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrders List orders
 	//
@@ -1549,6 +2167,8 @@ type ClientInterface interface {
 
 	// GetOrder Get one order
 	//
+	// A user gets their own orders only (another user's order is 404); admins get any.
+	//
 	// Corresponds with GET /orders/{order_id} (the `GetOrder` operationId).
 	GetOrder(ctx context.Context, orderId OrderId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1578,6 +2198,9 @@ type ClientInterface interface {
 	//
 	// A ticket is bound to the caller, valid for 60 seconds and redeemable once, as
 	// `?ticket=` on either SSE endpoint. It keeps the long-lived JWT out of URLs and logs.
+	// Redeeming it also sets a stream cookie scoped to that stream's path (see the
+	// `Set-Cookie` header of the streams), so a browser's EventSource, which reconnects by
+	// itself with the same URL and the spent ticket, resumes without any code.
 	//
 	// Corresponds with POST /sse/tickets (the `CreateSseTicket` operationId).
 	CreateSseTicket(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1593,6 +2216,9 @@ type ClientInterface interface {
 	ListThreads(ctx context.Context, params *ListThreadsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetThread Get one thread
+	//
+	// With the last-message preview and the caller's unread count. A user gets the threads
+	// of their own orders only (another user's thread is 404); admins get any.
 	//
 	// Corresponds with GET /threads/{thread_id} (the `GetThread` operationId).
 	GetThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1683,11 +2309,23 @@ func (c *Client) StreamAdminEvents(ctx context.Context, params *StreamAdminEvent
 	return c.Client.Do(req)
 }
 
-// GetApiReference The API reference, rendered from this document
+// ListEvents Read the event log as a feed
 //
-// Corresponds with GET /docs (the `GetApiReference` operationId).
-func (c *Client) GetApiReference(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetApiReferenceRequest(c.Server)
+// The events the caller may see (admins: every event; users: the events their own
+// stream carries), oldest first, in the same order and with the same ids as the SSE
+// streams: for clients that cannot hold a stream (serverless jobs, locked-down
+// proxies). Start with `after=0` for every retained event, or without `after` to start
+// at the present; then pass each page's `next_cursor` as `after`. Every event arrives
+// exactly once, in order, with no gap.
+//
+// With `wait` (seconds), a request that finds nothing new waits up to that long for the
+// next event (long polling) and answers as soon as one commits, else with an empty page.
+// An `after` older than the retention window is 410 `events-expired`: refetch state over
+// REST, then continue from the present.
+//
+// Corresponds with GET /events (the `ListEvents` operationId).
+func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEventsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1715,17 +2353,16 @@ func (c *Client) ListMessages(ctx context.Context, params *ListMessagesParams, r
 	return c.Client.Do(req)
 }
 
-// CreateMessageWithBody Post a message, optionally with one attachment
+// CreateMessageWithBody Post a text message
 //
-// Send JSON, or `multipart/form-data` with the same fields plus one file part
-// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-// video/mp4, video/webm). A message needs text or an attachment.
+// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 //
 // `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 // updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 // A client-chosen `message_id` makes the call idempotent: posting the same id again
-// answers 200 with the stored message and emits nothing.
+// to the same thread answers 200 with the stored message and emits nothing; an id
+// already used in another thread, or by the other side, is 409
+// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1742,23 +2379,49 @@ func (c *Client) CreateMessageWithBody(ctx context.Context, contentType string, 
 	return c.Client.Do(req)
 }
 
-// CreateMessage Post a message, optionally with one attachment
+// CreateMessage Post a text message
 //
-// Send JSON, or `multipart/form-data` with the same fields plus one file part
-// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-// video/mp4, video/webm). A message needs text or an attachment.
+// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 //
 // `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 // updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 // A client-chosen `message_id` makes the call idempotent: posting the same id again
-// answers 200 with the stored message and emits nothing.
+// to the same thread answers 200 with the stored message and emits nothing; an id
+// already used in another thread, or by the other side, is 409
+// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
 func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateMessageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadMessageWithBody Post a message with one attachment
+//
+// `multipart/form-data` with the fields of `createMessage` plus one file part
+// `media_data`: at most 5 MiB (5,242,880 bytes), counted while the body streams in;
+// the type is sniffed from the bytes (the part's own `Content-Type` is ignored) and
+// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
+// video/mp4, video/webm, else 415. `message_content` may be empty.
+//
+// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
+// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
+// `message_id` makes the call idempotent (the stored message again, 200).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /messages/upload (the `UploadMessage` operationId).
+func (c *Client) UploadMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadMessageRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1825,6 +2488,9 @@ func (c *Client) MarkAllNotificationsRead(ctx context.Context, reqEditors ...Req
 
 // UpdateNotificationWithBody Mark one notification read or unread
 //
+// Sets the caller's read state of one notification (`id` is the event's id). Read state
+// is per principal: it changes nothing for anyone else.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
@@ -1842,26 +2508,14 @@ func (c *Client) UpdateNotificationWithBody(ctx context.Context, id Notification
 
 // UpdateNotification Mark one notification read or unread
 //
+// Sets the caller's read state of one notification (`id` is the event's id). Read state
+// is per principal: it changes nothing for anyone else.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
 func (c *Client) UpdateNotification(ctx context.Context, id NotificationId, body UpdateNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateNotificationRequest(c.Server, id, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetOpenApiDocument This OpenAPI document
-//
-// Corresponds with GET /openapi.yaml (the `GetOpenApiDocument` operationId).
-func (c *Client) GetOpenApiDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetOpenApiDocumentRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1931,6 +2585,8 @@ func (c *Client) CreateOrder(ctx context.Context, body CreateOrderJSONRequestBod
 
 // GetOrder Get one order
 //
+// A user gets their own orders only (another user's order is 404); admins get any.
+//
 // Corresponds with GET /orders/{order_id} (the `GetOrder` operationId).
 func (c *Client) GetOrder(ctx context.Context, orderId OrderId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrderRequest(c.Server, orderId)
@@ -1990,6 +2646,9 @@ func (c *Client) UpdateOrder(ctx context.Context, orderId OrderId, body UpdateOr
 //
 // A ticket is bound to the caller, valid for 60 seconds and redeemable once, as
 // `?ticket=` on either SSE endpoint. It keeps the long-lived JWT out of URLs and logs.
+// Redeeming it also sets a stream cookie scoped to that stream's path (see the
+// `Set-Cookie` header of the streams), so a browser's EventSource, which reconnects by
+// itself with the same URL and the spent ticket, resumes without any code.
 //
 // Corresponds with POST /sse/tickets (the `CreateSseTicket` operationId).
 func (c *Client) CreateSseTicket(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2025,6 +2684,9 @@ func (c *Client) ListThreads(ctx context.Context, params *ListThreadsParams, req
 }
 
 // GetThread Get one thread
+//
+// With the last-message preview and the caller's unread count. A user gets the threads
+// of their own orders only (another user's thread is 404); admins get any.
 //
 // Corresponds with GET /threads/{thread_id} (the `GetThread` operationId).
 func (c *Client) GetThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2238,8 +2900,8 @@ func NewStreamAdminEventsRequest(server string, params *StreamAdminEventsParams)
 	return req, nil
 }
 
-// NewGetApiReferenceRequest constructs an http.Request for the GetApiReference method
-func NewGetApiReferenceRequest(server string) (*http.Request, error) {
+// NewListEventsRequest constructs an http.Request for the ListEvents method
+func NewListEventsRequest(server string, params *ListEventsParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2247,7 +2909,7 @@ func NewGetApiReferenceRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/docs")
+	operationPath := fmt.Sprintf("/events")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2255,6 +2917,57 @@ func NewGetApiReferenceRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Wait != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "wait", *params.Wait, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2360,6 +3073,35 @@ func NewCreateMessageRequestWithBody(server string, contentType string, body io.
 	}
 
 	operationPath := fmt.Sprintf("/messages")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUploadMessageRequestWithBody constructs an http.Request for the UploadMessage method, with any body, and a specified content type
+func NewUploadMessageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages/upload")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2561,33 +3303,6 @@ func NewUpdateNotificationRequestWithBody(server string, id NotificationId, cont
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewGetOpenApiDocumentRequest constructs an http.Request for the GetOpenApiDocument method
-func NewGetOpenApiDocumentRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/openapi.yaml")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
 
 	return req, nil
 }
@@ -3201,12 +3916,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /admin/sse (the `StreamAdminEvents` operationId).
 	StreamAdminEventsWithResponse(ctx context.Context, params *StreamAdminEventsParams, reqEditors ...RequestEditorFn) (*StreamAdminEventsResponse, error)
 
-	// GetApiReferenceWithResponse The API reference, rendered from this document
+	// ListEventsWithResponse Read the event log as a feed
+	//
+	// The events the caller may see (admins: every event; users: the events their own
+	// stream carries), oldest first, in the same order and with the same ids as the SSE
+	// streams: for clients that cannot hold a stream (serverless jobs, locked-down
+	// proxies). Start with `after=0` for every retained event, or without `after` to start
+	// at the present; then pass each page's `next_cursor` as `after`. Every event arrives
+	// exactly once, in order, with no gap.
+	//
+	// With `wait` (seconds), a request that finds nothing new waits up to that long for the
+	// next event (long polling) and answers as soon as one commits, else with an empty page.
+	// An `after` older than the retention window is 410 `events-expired`: refetch state over
+	// REST, then continue from the present.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /docs (the `GetApiReference` operationId).
-	GetApiReferenceWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetApiReferenceResponse, error)
+	// Corresponds with GET /events (the `ListEvents` operationId).
+	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
 
 	// ListMessagesWithResponse List the messages of a thread
 	//
@@ -3217,39 +3944,54 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /messages (the `ListMessages` operationId).
 	ListMessagesWithResponse(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*ListMessagesResponse, error)
 
-	// CreateMessageWithBodyWithResponse Post a message, optionally with one attachment
+	// CreateMessageWithBodyWithResponse Post a text message
 	//
-	// Send JSON, or `multipart/form-data` with the same fields plus one file part
-	// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-	// video/mp4, video/webm). A message needs text or an attachment.
+	// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 	//
 	// `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 	// updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 	// A client-chosen `message_id` makes the call idempotent: posting the same id again
-	// answers 200 with the stored message and emits nothing.
+	// to the same thread answers 200 with the stored message and emits nothing; an id
+	// already used in another thread, or by the other side, is 409
+	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
 
-	// CreateMessageWithResponse Post a message, optionally with one attachment
+	// CreateMessageWithResponse Post a text message
 	//
-	// Send JSON, or `multipart/form-data` with the same fields plus one file part
-	// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-	// video/mp4, video/webm). A message needs text or an attachment.
+	// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 	//
 	// `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 	// updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 	// A client-chosen `message_id` makes the call idempotent: posting the same id again
-	// answers 200 with the stored message and emits nothing.
+	// to the same thread answers 200 with the stored message and emits nothing; an id
+	// already used in another thread, or by the other side, is 409
+	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+
+	// UploadMessageWithBodyWithResponse Post a message with one attachment
+	//
+	// `multipart/form-data` with the fields of `createMessage` plus one file part
+	// `media_data`: at most 5 MiB (5,242,880 bytes), counted while the body streams in;
+	// the type is sniffed from the bytes (the part's own `Content-Type` is ignored) and
+	// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
+	// video/mp4, video/webm, else 415. `message_content` may be empty.
+	//
+	// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
+	// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
+	// `message_id` makes the call idempotent (the stored message again, 200).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /messages/upload (the `UploadMessage` operationId).
+	UploadMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadMessageResponse, error)
 
 	// GetMessageMediaWithResponse Download a message's attachment
 	//
@@ -3283,6 +4025,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateNotificationWithBodyWithResponse Mark one notification read or unread
 	//
+	// Sets the caller's read state of one notification (`id` is the event's id). Read state
+	// is per principal: it changes nothing for anyone else.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
@@ -3290,17 +4035,13 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateNotificationWithResponse Mark one notification read or unread
 	//
+	// Sets the caller's read state of one notification (`id` is the event's id). Read state
+	// is per principal: it changes nothing for anyone else.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
 	UpdateNotificationWithResponse(ctx context.Context, id NotificationId, body UpdateNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNotificationResponse, error)
-
-	// GetOpenApiDocumentWithResponse This OpenAPI document
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /openapi.yaml (the `GetOpenApiDocument` operationId).
-	GetOpenApiDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenApiDocumentResponse, error)
 
 	// ListOrdersWithResponse List orders
 	//
@@ -3333,6 +4074,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetOrderWithResponse Get one order
 	//
+	// A user gets their own orders only (another user's order is 404); admins get any.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /orders/{order_id} (the `GetOrder` operationId).
@@ -3364,6 +4107,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// A ticket is bound to the caller, valid for 60 seconds and redeemable once, as
 	// `?ticket=` on either SSE endpoint. It keeps the long-lived JWT out of URLs and logs.
+	// Redeeming it also sets a stream cookie scoped to that stream's path (see the
+	// `Set-Cookie` header of the streams), so a browser's EventSource, which reconnects by
+	// itself with the same URL and the spent ticket, resumes without any code.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3383,6 +4129,9 @@ type ClientWithResponsesInterface interface {
 	ListThreadsWithResponse(ctx context.Context, params *ListThreadsParams, reqEditors ...RequestEditorFn) (*ListThreadsResponse, error)
 
 	// GetThreadWithResponse Get one thread
+	//
+	// With the last-message preview and the caller's unread count. A user gets the threads
+	// of their own orders only (another user's thread is 404); admins get any.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3451,6 +4200,7 @@ type ClientWithResponsesInterface interface {
 // StreamAdminEventsResponse200Headers the declared response headers of an HTTP 200 response for StreamAdminEvents
 type StreamAdminEventsResponse200Headers struct {
 	CacheControl    *string
+	SetCookie       *string
 	XAccelBuffering *string
 }
 
@@ -3553,18 +4303,88 @@ func (r StreamAdminEventsResponse) ContentType() string {
 	return ""
 }
 
-type GetApiReferenceResponse struct {
+// ListEventsResponse401Headers the declared response headers of an HTTP 401 response for ListEvents
+type ListEventsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListEventsResponse429Headers the declared response headers of an HTTP 429 response for ListEvents
+type ListEventsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListEventsResponse503Headers the declared response headers of an HTTP 503 response for ListEvents
+type ListEventsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Gone
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListEventsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListEventsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListEventsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEventsResponse) GetJSON200() *EventList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON410() *Gone {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
-func (r GetApiReferenceResponse) GetBody() []byte {
+func (r ListEventsResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetApiReferenceResponse) Status() string {
+func (r ListEventsResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -3572,7 +4392,7 @@ func (r GetApiReferenceResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetApiReferenceResponse) StatusCode() int {
+func (r ListEventsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -3580,7 +4400,7 @@ func (r GetApiReferenceResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetApiReferenceResponse) ContentType() string {
+func (r ListEventsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3824,6 +4644,145 @@ func (r CreateMessageResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UploadMessageResponse401Headers the declared response headers of an HTTP 401 response for UploadMessage
+type UploadMessageResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UploadMessageResponse429Headers the declared response headers of an HTTP 429 response for UploadMessage
+type UploadMessageResponse429Headers struct {
+	RetryAfter *int
+}
+
+// UploadMessageResponse503Headers the declared response headers of an HTTP 503 response for UploadMessage
+type UploadMessageResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UploadMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Message
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Message
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UploadMessageResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UploadMessageResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UploadMessageResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UploadMessageResponse) GetJSON200() *Message {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UploadMessageResponse) GetJSON201() *Message {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UploadMessageResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadMessageResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4229,47 +5188,6 @@ func (r UpdateNotificationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateNotificationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetOpenApiDocumentResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// YAML200 the response for an HTTP 200 `application/yaml` response
-	YAML200 *map[string]interface{}
-}
-
-// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
-func (r GetOpenApiDocumentResponse) GetYAML200() *map[string]interface{} {
-	return r.YAML200
-}
-
-// GetBody returns the raw response body bytes
-func (r GetOpenApiDocumentResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetOpenApiDocumentResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetOpenApiDocumentResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetOpenApiDocumentResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5243,6 +6161,7 @@ func (r MarkThreadReadResponse) ContentType() string {
 // StreamUserEventsResponse200Headers the declared response headers of an HTTP 200 response for StreamUserEvents
 type StreamUserEventsResponse200Headers struct {
 	CacheControl    *string
+	SetCookie       *string
 	XAccelBuffering *string
 }
 
@@ -5372,17 +6291,29 @@ func (c *ClientWithResponses) StreamAdminEventsWithResponse(ctx context.Context,
 	return ParseStreamAdminEventsResponse(rsp)
 }
 
-// GetApiReferenceWithResponse The API reference, rendered from this document
+// ListEventsWithResponse Read the event log as a feed
+//
+// The events the caller may see (admins: every event; users: the events their own
+// stream carries), oldest first, in the same order and with the same ids as the SSE
+// streams: for clients that cannot hold a stream (serverless jobs, locked-down
+// proxies). Start with `after=0` for every retained event, or without `after` to start
+// at the present; then pass each page's `next_cursor` as `after`. Every event arrives
+// exactly once, in order, with no gap.
+//
+// With `wait` (seconds), a request that finds nothing new waits up to that long for the
+// next event (long polling) and answers as soon as one commits, else with an empty page.
+// An `after` older than the retention window is 410 `events-expired`: refetch state over
+// REST, then continue from the present.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /docs (the `GetApiReference` operationId).
-func (c *ClientWithResponses) GetApiReferenceWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetApiReferenceResponse, error) {
-	rsp, err := c.GetApiReference(ctx, reqEditors...)
+// Corresponds with GET /events (the `ListEvents` operationId).
+func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error) {
+	rsp, err := c.ListEvents(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetApiReferenceResponse(rsp)
+	return ParseListEventsResponse(rsp)
 }
 
 // ListMessagesWithResponse List the messages of a thread
@@ -5400,17 +6331,16 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, para
 	return ParseListMessagesResponse(rsp)
 }
 
-// CreateMessageWithBodyWithResponse Post a message, optionally with one attachment
+// CreateMessageWithBodyWithResponse Post a text message
 //
-// Send JSON, or `multipart/form-data` with the same fields plus one file part
-// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-// video/mp4, video/webm). A message needs text or an attachment.
+// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 //
 // `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 // updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 // A client-chosen `message_id` makes the call idempotent: posting the same id again
-// answers 200 with the stored message and emits nothing.
+// to the same thread answers 200 with the stored message and emits nothing; an id
+// already used in another thread, or by the other side, is 409
+// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5423,17 +6353,16 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 	return ParseCreateMessageResponse(rsp)
 }
 
-// CreateMessageWithResponse Post a message, optionally with one attachment
+// CreateMessageWithResponse Post a text message
 //
-// Send JSON, or `multipart/form-data` with the same fields plus one file part
-// `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-// video/mp4, video/webm). A message needs text or an attachment.
+// A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
 //
 // `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
 // updates the thread's `updated_at` and emits `messages.new` in the same transaction.
 // A client-chosen `message_id` makes the call idempotent: posting the same id again
-// answers 200 with the stored message and emits nothing.
+// to the same thread answers 200 with the stored message and emits nothing; an id
+// already used in another thread, or by the other side, is 409
+// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5444,6 +6373,29 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 		return nil, err
 	}
 	return ParseCreateMessageResponse(rsp)
+}
+
+// UploadMessageWithBodyWithResponse Post a message with one attachment
+//
+// `multipart/form-data` with the fields of `createMessage` plus one file part
+// `media_data`: at most 5 MiB (5,242,880 bytes), counted while the body streams in;
+// the type is sniffed from the bytes (the part's own `Content-Type` is ignored) and
+// must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
+// video/mp4, video/webm, else 415. `message_content` may be empty.
+//
+// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
+// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
+// `message_id` makes the call idempotent (the stored message again, 200).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /messages/upload (the `UploadMessage` operationId).
+func (c *ClientWithResponses) UploadMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadMessageResponse, error) {
+	rsp, err := c.UploadMessageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadMessageResponse(rsp)
 }
 
 // GetMessageMediaWithResponse Download a message's attachment
@@ -5496,6 +6448,9 @@ func (c *ClientWithResponses) MarkAllNotificationsReadWithResponse(ctx context.C
 
 // UpdateNotificationWithBodyWithResponse Mark one notification read or unread
 //
+// Sets the caller's read state of one notification (`id` is the event's id). Read state
+// is per principal: it changes nothing for anyone else.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
@@ -5509,6 +6464,9 @@ func (c *ClientWithResponses) UpdateNotificationWithBodyWithResponse(ctx context
 
 // UpdateNotificationWithResponse Mark one notification read or unread
 //
+// Sets the caller's read state of one notification (`id` is the event's id). Read state
+// is per principal: it changes nothing for anyone else.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /notifications/{id} (the `UpdateNotification` operationId).
@@ -5518,19 +6476,6 @@ func (c *ClientWithResponses) UpdateNotificationWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseUpdateNotificationResponse(rsp)
-}
-
-// GetOpenApiDocumentWithResponse This OpenAPI document
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /openapi.yaml (the `GetOpenApiDocument` operationId).
-func (c *ClientWithResponses) GetOpenApiDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenApiDocumentResponse, error) {
-	rsp, err := c.GetOpenApiDocument(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetOpenApiDocumentResponse(rsp)
 }
 
 // ListOrdersWithResponse List orders
@@ -5582,6 +6527,8 @@ func (c *ClientWithResponses) CreateOrderWithResponse(ctx context.Context, body 
 
 // GetOrderWithResponse Get one order
 //
+// A user gets their own orders only (another user's order is 404); admins get any.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /orders/{order_id} (the `GetOrder` operationId).
@@ -5631,6 +6578,9 @@ func (c *ClientWithResponses) UpdateOrderWithResponse(ctx context.Context, order
 //
 // A ticket is bound to the caller, valid for 60 seconds and redeemable once, as
 // `?ticket=` on either SSE endpoint. It keeps the long-lived JWT out of URLs and logs.
+// Redeeming it also sets a stream cookie scoped to that stream's path (see the
+// `Set-Cookie` header of the streams), so a browser's EventSource, which reconnects by
+// itself with the same URL and the spent ticket, resumes without any code.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5662,6 +6612,9 @@ func (c *ClientWithResponses) ListThreadsWithResponse(ctx context.Context, param
 }
 
 // GetThreadWithResponse Get one thread
+//
+// With the last-message preview and the caller's unread count. A user gets the threads
+// of their own orders only (another user's thread is 404); admins get any.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5830,6 +6783,13 @@ func ParseStreamAdminEventsResponse(rsp *http.Response) (*StreamAdminEventsRespo
 			}
 			headers.CacheControl = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Accel-Buffering"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Accel-Buffering", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -5873,17 +6833,102 @@ func ParseStreamAdminEventsResponse(rsp *http.Response) (*StreamAdminEventsRespo
 	return response, nil
 }
 
-// ParseGetApiReferenceResponse parses an HTTP response from a GetApiReferenceWithResponse call
-func ParseGetApiReferenceResponse(rsp *http.Response) (*GetApiReferenceResponse, error) {
+// ParseListEventsResponse parses an HTTP response from a ListEventsWithResponse call
+func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetApiReferenceResponse{
+	response := &ListEventsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListEventsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListEventsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6113,6 +7158,142 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateMessageResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUploadMessageResponse parses an HTTP response from a UploadMessageWithResponse call
+func ParseUploadMessageResponse(rsp *http.Response) (*UploadMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Message
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Message
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UploadMessageResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UploadMessageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UploadMessageResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -6535,32 +7716,6 @@ func ParseUpdateNotificationResponse(rsp *http.Response) (*UpdateNotificationRes
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseGetOpenApiDocumentResponse parses an HTTP response from a GetOpenApiDocumentWithResponse call
-func ParseGetOpenApiDocumentResponse(rsp *http.Response) (*GetOpenApiDocumentResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetOpenApiDocumentResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
-		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.YAML200 = &dest
-
 	}
 
 	return response, nil
@@ -7573,6 +8728,13 @@ func ParseStreamUserEventsResponse(rsp *http.Response) (*StreamUserEventsRespons
 				return nil, err
 			}
 			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Accel-Buffering"); len(values) > 0 {
 			var value string

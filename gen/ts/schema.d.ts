@@ -39,7 +39,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get one order */
+        /**
+         * Get one order
+         * @description A user gets their own orders only (another user's order is 404); admins get any.
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -88,7 +91,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get one thread */
+        /**
+         * Get one thread
+         * @description With the last-message preview and the caller's unread count. A user gets the threads
+         *     of their own orders only (another user's thread is 404); admins get any.
+         */
         get: operations["getThread"];
         put?: never;
         post?: never;
@@ -144,18 +151,45 @@ export interface paths {
         get: operations["listMessages"];
         put?: never;
         /**
-         * Post a message, optionally with one attachment
-         * @description Send JSON, or `multipart/form-data` with the same fields plus one file part
-         *     `media_data` (at most 5 MiB = 5,242,880 bytes; the type is sniffed from the bytes and
-         *     must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
-         *     video/mp4, video/webm). A message needs text or an attachment.
+         * Post a text message
+         * @description A text message; to send an attachment, use `uploadMessage` (`POST /messages/upload`).
          *
          *     `owner` is taken from the token; a body `owner` that disagrees is 403. Posting
          *     updates the thread's `updated_at` and emits `messages.new` in the same transaction.
          *     A client-chosen `message_id` makes the call idempotent: posting the same id again
-         *     answers 200 with the stored message and emits nothing.
+         *     to the same thread answers 200 with the stored message and emits nothing; an id
+         *     already used in another thread, or by the other side, is 409
+         *     `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
          */
         post: operations["createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a message with one attachment
+         * @description `multipart/form-data` with the fields of `createMessage` plus one file part
+         *     `media_data`: at most 5 MiB (5,242,880 bytes), counted while the body streams in;
+         *     the type is sniffed from the bytes (the part's own `Content-Type` is ignored) and
+         *     must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf,
+         *     video/mp4, video/webm, else 415. `message_content` may be empty.
+         *
+         *     Everything else is as for `createMessage`: `owner` from the token, `updated_at`
+         *     refreshed and `messages.new` emitted in the same transaction, and a client-chosen
+         *     `message_id` makes the call idempotent (the stored message again, 200).
+         */
+        post: operations["uploadMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -224,7 +258,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Mark one notification read or unread */
+        /**
+         * Mark one notification read or unread
+         * @description Sets the caller's read state of one notification (`id` is the event's id). Read state
+         *     is per principal: it changes nothing for anyone else.
+         */
         patch: operations["updateNotification"];
         trace?: never;
     };
@@ -248,6 +286,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the event log as a feed
+         * @description The events the caller may see (admins: every event; users: the events their own
+         *     stream carries), oldest first, in the same order and with the same ids as the SSE
+         *     streams: for clients that cannot hold a stream (serverless jobs, locked-down
+         *     proxies). Start with `after=0` for every retained event, or without `after` to start
+         *     at the present; then pass each page's `next_cursor` as `after`. Every event arrives
+         *     exactly once, in order, with no gap.
+         *
+         *     With `wait` (seconds), a request that finds nothing new waits up to that long for the
+         *     next event (long polling) and answers as soon as one commits, else with an empty page.
+         *     An `after` older than the retention window is 410 `events-expired`: refetch state over
+         *     REST, then continue from the present.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sse/tickets": {
         parameters: {
             query?: never;
@@ -261,6 +329,9 @@ export interface paths {
          * Issue a single-use stream ticket for a browser EventSource
          * @description A ticket is bound to the caller, valid for 60 seconds and redeemable once, as
          *     `?ticket=` on either SSE endpoint. It keeps the long-lived JWT out of URLs and logs.
+         *     Redeeming it also sets a stream cookie scoped to that stream's path (see the
+         *     `Set-Cookie` header of the streams), so a browser's EventSource, which reconnects by
+         *     itself with the same URL and the spent ticket, resumes without any code.
          */
         post: operations["createSseTicket"];
         delete?: never;
@@ -324,97 +395,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/healthz": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Liveness
-         * @description 200 while the process is up; checks nothing else.
-         */
-        get: operations["getHealth"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/readyz": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Readiness
-         * @description 200 when the database is reachable and migrated and the event listener is connected; 503 otherwise.
-         */
-        get: operations["getReadiness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics */
-        get: operations["getMetrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/openapi.yaml": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This OpenAPI document */
-        get: operations["getOpenApiDocument"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/docs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The API reference, rendered from this document */
-        get: operations["getApiReference"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -424,13 +404,18 @@ export interface components {
          * @description Raw bytes.
          */
         Binary: string;
-        /** @description An RFC 9457 problem detail. */
+        /**
+         * @description An RFC 9457 problem detail.
+         * @example {
+         *       "type": "urn:orderchat:problem:not-found",
+         *       "title": "Not Found",
+         *       "status": 404,
+         *       "detail": "order not found",
+         *       "instance": "/api/orders/0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e"
+         *     }
+         */
         Problem: {
-            /**
-             * @description A URI naming the kind of problem.
-             * @example urn:orderchat:problem:not-found
-             */
-            type: string;
+            type: components["schemas"]["ProblemType"];
             /**
              * @description The HTTP status phrase.
              * @example Not Found
@@ -454,6 +439,19 @@ export interface components {
             /** @description One entry per offending input field (validation problems only). */
             errors?: components["schemas"]["FieldError"][];
         };
+        /**
+         * @description The kind of problem, one of the catalogue in this document's introduction ("Problem
+         *     types"). Branch on this, not on `title` or `detail`.
+         * @example urn:orderchat:problem:not-found
+         * @enum {string}
+         */
+        ProblemType: "urn:orderchat:problem:validation" | "urn:orderchat:problem:unauthorized" | "urn:orderchat:problem:forbidden" | "urn:orderchat:problem:not-found" | "urn:orderchat:problem:method-not-allowed" | "urn:orderchat:problem:thread-closed" | "urn:orderchat:problem:duplicate-message-id" | "urn:orderchat:problem:order-final" | "urn:orderchat:problem:events-expired" | "urn:orderchat:problem:too-large" | "urn:orderchat:problem:unsupported-media-type" | "urn:orderchat:problem:rate-limited" | "urn:orderchat:problem:internal" | "urn:orderchat:problem:unavailable";
+        /**
+         * @example {
+         *       "field": "items",
+         *       "message": "minimum number of items is 1"
+         *     }
+         */
         FieldError: {
             /**
              * @description Where the problem is (a body property path, or a parameter name).
@@ -462,14 +460,6 @@ export interface components {
             field: string;
             /** @example minimum number of items is 1 */
             message: string;
-        };
-        Health: {
-            /** @enum {string} */
-            status: "ok" | "unavailable";
-            /** @description One entry per dependency; `ok` or what failed. */
-            checks?: {
-                [key: string]: string;
-            };
         };
         /**
          * @description Pass as `cursor` to get the next page; null on the last page.
@@ -500,9 +490,25 @@ export interface components {
              */
             unit_price_cents: number;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "name": "Blue mug",
+         *           "quantity": 2,
+         *           "unit_price_cents": 1250
+         *         }
+         *       ]
+         *     }
+         */
         CreateOrderRequest: {
             items: components["schemas"]["OrderItem"][];
         };
+        /**
+         * @example {
+         *       "status": "shipped"
+         *     }
+         */
         UpdateOrderRequest: {
             status: components["schemas"]["OrderStatus"];
         };
@@ -549,10 +555,38 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *           "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *           "status": "pending",
+         *           "items": [
+         *             {
+         *               "name": "Blue mug",
+         *               "quantity": 2,
+         *               "unit_price_cents": 1250
+         *             }
+         *           ],
+         *           "total_cents": 2500,
+         *           "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *           "created_at": "2026-11-25T10:00:00Z",
+         *           "updated_at": "2026-11-25T10:00:00Z"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"
+         *     }
+         */
         OrderList: {
             items: components["schemas"]["Order"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /**
+         * @example {
+         *       "is_active": false
+         *     }
+         */
         UpdateThreadRequest: {
             /**
              * @description `false` closes the thread. Reopening is not offered.
@@ -560,6 +594,11 @@ export interface components {
              */
             is_active: false;
         };
+        /**
+         * @example {
+         *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"
+         *     }
+         */
         MarkThreadReadRequest: {
             /**
              * Format: uuid
@@ -628,6 +667,31 @@ export interface components {
              */
             last_read_message_id: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *           "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *           "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *           "is_active": true,
+         *           "created_at": "2026-11-25T10:00:00Z",
+         *           "updated_at": "2026-11-25T10:05:00Z",
+         *           "closed_at": null,
+         *           "last_message": {
+         *             "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *             "owner": "admin",
+         *             "message_content": "Your parcel left the warehouse.",
+         *             "has_media": false,
+         *             "created_at": "2026-11-25T10:05:00Z"
+         *           },
+         *           "unread_count": 1,
+         *           "last_read_message_id": null
+         *         }
+         *       ],
+         *       "next_cursor": "eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"
+         *     }
+         */
         ThreadList: {
             items: components["schemas"]["Thread"][];
             next_cursor: components["schemas"]["NextCursor"];
@@ -655,6 +719,16 @@ export interface components {
              */
             message_id?: string;
         };
+        /**
+         * @description The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
+         *     part `media_data`. `message_content` may be empty.
+         * @example {
+         *       "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *       "message_content": "Here is the receipt.",
+         *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *       "media_data": "(the file's bytes)"
+         *     }
+         */
         CreateMessageUpload: {
             /** Format: uuid */
             thread_id: string;
@@ -669,7 +743,7 @@ export interface components {
              * Format: binary
              * @description The attachment (at most 5 MiB; png, jpeg, gif, webp, pdf, mp4 or webm by its bytes).
              */
-            media_data?: string;
+            media_data: string;
         };
         /** @description A message's attachment (null when it has none). */
         Media: {
@@ -715,13 +789,45 @@ export interface components {
             /** @description True once the other side's read marker is at or past this message. */
             seen: boolean;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *           "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *           "message_content": "Here is the receipt.",
+         *           "owner": "user",
+         *           "created_at": "2026-11-25T10:00:00Z",
+         *           "updated_at": "2026-11-25T10:00:00Z",
+         *           "media": {
+         *             "content_type": "image/png",
+         *             "size_bytes": 48213,
+         *             "filename": "receipt.png",
+         *             "url": "/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"
+         *           },
+         *           "seen": true
+         *         }
+         *       ],
+         *       "next_cursor": "eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"
+         *     }
+         */
         MessageList: {
             items: components["schemas"]["Message"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /**
+         * @example {
+         *       "is_read": true
+         *     }
+         */
         UpdateNotificationRequest: {
             is_read: boolean;
         };
+        /**
+         * @example {
+         *       "updated": 3
+         *     }
+         */
         MarkAllReadResult: {
             /**
              * @description Notifications that changed from unread to read.
@@ -729,47 +835,86 @@ export interface components {
              */
             updated: number;
         };
-        /** @description One event as seen by one recipient (SRS 12.1). */
+        /**
+         * @description One event as seen by one recipient (SRS 12.1): the `Event` itself, discriminated by
+         *     `resource_type` like every event, plus the recipient's read state.
+         * @example {
+         *       "id": 1042,
+         *       "resource": "messages",
+         *       "resource_type": "messages.new",
+         *       "data": {
+         *         "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *         "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *         "meta": {
+         *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *           "owner": "admin",
+         *           "created_at": "2026-11-25T10:05:00Z",
+         *           "has_media": false,
+         *           "message_content": "Your parcel left the warehouse.",
+         *           "truncated": false
+         *         }
+         *       },
+         *       "created_at": "2026-11-25T10:05:00Z",
+         *       "is_read": false
+         *     }
+         */
         Notification: {
-            id: components["schemas"]["EventId"];
-            /**
-             * @description The resource kind, e.g. `orders`, `messages`, `threads`.
-             * @example messages
-             */
-            resource: string;
-            /**
-             * @description The event type, e.g. `messages.new` (see `Event` for the catalogue).
-             * @example messages.new
-             */
-            resource_type: string;
-            data: components["schemas"]["NotificationData"];
-            /** Format: date-time */
-            created_at: string;
+            resource_type: "Notification";
+        } & (Omit<components["schemas"]["Event"], "resource_type"> & components["schemas"]["ReadState"]);
+        /**
+         * @example {
+         *       "is_read": false
+         *     }
+         */
+        ReadState: {
+            /** @description Whether the recipient has read this notification. */
             is_read: boolean;
         };
-        NotificationData: {
-            /** Format: uuid */
-            order_id?: string;
-            /** Format: uuid */
-            thread_id?: string;
-            /** @description The event's details; its shape follows `resource_type` (see `Event`). */
-            meta: {
-                [key: string]: unknown;
-            };
-        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 1041,
+         *           "resource": "orders",
+         *           "resource_type": "orders.updated",
+         *           "data": {
+         *             "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *             "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *             "meta": {
+         *               "status": "shipped",
+         *               "previous_status": "paid"
+         *             }
+         *           },
+         *           "created_at": "2026-11-25T10:01:00Z",
+         *           "is_read": false
+         *         }
+         *       ],
+         *       "next_cursor": null,
+         *       "unread_count": 1
+         *     }
+         */
         NotificationList: {
             items: components["schemas"]["Notification"][];
             next_cursor: components["schemas"]["NextCursor"];
             /** @description All of the caller's unread notifications, not only this page's. */
             unread_count: number;
         };
+        /**
+         * @example {
+         *       "ticket": "tk_9GkQ2v7nX0bLr4sT1uYwZa",
+         *       "expires_at": "2026-11-25T10:01:00Z"
+         *     }
+         */
         SseTicket: {
             /**
              * @description Pass as `?ticket=` on an SSE endpoint; redeemable once.
              * @example tk_9GkQ2v7nX0bLr4sT1uYwZa
              */
             ticket: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the ticket can no longer be redeemed (60 s after it was issued).
+             */
             expires_at: string;
         };
         /**
@@ -779,12 +924,61 @@ export interface components {
          */
         EventId: number;
         /**
-         * @description One SSE `data:` line: the SRS envelope, discriminated by `resource_type`. The
-         *     catalogue is open: clients should ignore types they do not know.
+         * @description A page of the event feed, oldest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 1042,
+         *           "resource": "messages",
+         *           "resource_type": "messages.new",
+         *           "data": {
+         *             "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *             "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *             "meta": {
+         *               "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *               "owner": "admin",
+         *               "created_at": "2026-11-25T10:05:00Z",
+         *               "has_media": false,
+         *               "message_content": "Your parcel left the warehouse.",
+         *               "truncated": false
+         *             }
+         *           },
+         *           "created_at": "2026-11-25T10:05:00Z"
+         *         }
+         *       ],
+         *       "next_cursor": 1042,
+         *       "has_more": false
+         *     }
          */
-        Event: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"] | components["schemas"]["StreamResetEvent"] | components["schemas"]["StreamTokenExpiredEvent"];
+        EventList: {
+            items: components["schemas"]["Event"][];
+            /**
+             * Format: int64
+             * @description Pass as `after` to continue: the id of the last event in `items`, or, when
+             *     `items` is empty, the position the feed has reached (nothing up to it is still to come).
+             * @example 1042
+             */
+            next_cursor: number;
+            /**
+             * @description True when more events are available right now (the page is full).
+             * @example false
+             */
+            has_more: boolean;
+        };
         /**
-         * @description An order (and its thread) was created. Admin stream only.
+         * @description One event of the log: the SRS envelope, discriminated by `resource_type`. The
+         *     catalogue is open: a client should ignore a `resource_type` it does not know, since
+         *     new types are added without a new API version.
+         */
+        Event: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"];
+        /**
+         * @description One SSE `data:` line: an `Event` of the log, or one of the two stream control events
+         *     (`stream.reset`, `stream.token_expired`), which are not stored. Discriminated by
+         *     `resource_type`; ignore types you do not know.
+         */
+        StreamEvent: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"] | components["schemas"]["StreamResetEvent"] | components["schemas"]["StreamTokenExpiredEvent"];
+        /**
+         * @description An order (and its thread) was created. Admins only.
          * @example {
          *       "id": 1040,
          *       "resource": "orders",
@@ -811,22 +1005,36 @@ export interface components {
              * @enum {string}
              */
             resource_type: "orders.created";
-            data: {
-                /** Format: uuid */
-                order_id: string;
-                /** Format: uuid */
-                thread_id: string;
-                meta: {
-                    /** Format: uuid */
-                    user_id: string;
-                    status: components["schemas"]["OrderStatus"];
-                    /** Format: int64 */
-                    total_cents: number;
-                    item_count: number;
-                };
-            };
+            data: components["schemas"]["OrderCreatedData"];
             /** Format: date-time */
             created_at: string;
+        };
+        OrderCreatedData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["OrderCreatedMeta"];
+        };
+        /**
+         * @example {
+         *       "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "status": "pending",
+         *       "total_cents": 2500,
+         *       "item_count": 1
+         *     }
+         */
+        OrderCreatedMeta: {
+            /**
+             * Format: uuid
+             * @description The customer who placed the order.
+             */
+            user_id: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Format: int64 */
+            total_cents: number;
+            /** @description How many order lines the order has. */
+            item_count: number;
         };
         /**
          * @description An admin changed the order's status.
@@ -854,21 +1062,29 @@ export interface components {
              * @enum {string}
              */
             resource_type: "orders.updated";
-            data: {
-                /** Format: uuid */
-                order_id: string;
-                /** Format: uuid */
-                thread_id: string;
-                meta: {
-                    status: components["schemas"]["OrderStatus"];
-                    previous_status: components["schemas"]["OrderStatus"];
-                };
-            };
+            data: components["schemas"]["OrderUpdatedData"];
             /** Format: date-time */
             created_at: string;
         };
+        OrderUpdatedData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["OrderUpdatedMeta"];
+        };
         /**
-         * @description A message was posted. Long text is cut so that the `data:` line stays within 2048 bytes.
+         * @example {
+         *       "status": "shipped",
+         *       "previous_status": "paid"
+         *     }
+         */
+        OrderUpdatedMeta: {
+            status: components["schemas"]["OrderStatus"];
+            previous_status: components["schemas"]["OrderStatus"];
+        };
+        /**
+         * @description A message was posted. Long text is cut so that the SSE `data:` line stays within 2048 bytes.
          * @example {
          *       "id": 1042,
          *       "resource": "messages",
@@ -897,25 +1113,37 @@ export interface components {
              * @enum {string}
              */
             resource_type: "messages.new";
-            data: {
-                /** Format: uuid */
-                order_id: string;
-                /** Format: uuid */
-                thread_id: string;
-                meta: {
-                    /** Format: uuid */
-                    message_id: string;
-                    owner: components["schemas"]["Owner"];
-                    /** Format: date-time */
-                    created_at: string;
-                    has_media: boolean;
-                    /** @description The text, possibly cut; fetch the message for all of it when `truncated`. */
-                    message_content: string;
-                    truncated: boolean;
-                };
-            };
+            data: components["schemas"]["MessageNewData"];
             /** Format: date-time */
             created_at: string;
+        };
+        MessageNewData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["MessageNewMeta"];
+        };
+        /**
+         * @example {
+         *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *       "owner": "admin",
+         *       "created_at": "2026-11-25T10:05:00Z",
+         *       "has_media": false,
+         *       "message_content": "Your parcel left the warehouse.",
+         *       "truncated": false
+         *     }
+         */
+        MessageNewMeta: {
+            /** Format: uuid */
+            message_id: string;
+            owner: components["schemas"]["Owner"];
+            /** Format: date-time */
+            created_at: string;
+            has_media: boolean;
+            /** @description The text, possibly cut; fetch the message for all of it when `truncated`. */
+            message_content: string;
+            truncated: boolean;
         };
         /**
          * @description An admin closed the thread; both sides lock their input.
@@ -942,18 +1170,25 @@ export interface components {
              * @enum {string}
              */
             resource_type: "threads.closed";
-            data: {
-                /** Format: uuid */
-                order_id: string;
-                /** Format: uuid */
-                thread_id: string;
-                meta: {
-                    /** Format: date-time */
-                    closed_at: string;
-                };
-            };
+            data: components["schemas"]["ThreadClosedData"];
             /** Format: date-time */
             created_at: string;
+        };
+        ThreadClosedData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["ThreadClosedMeta"];
+        };
+        /**
+         * @example {
+         *       "closed_at": "2026-11-25T10:06:00Z"
+         *     }
+         */
+        ThreadClosedMeta: {
+            /** Format: date-time */
+            closed_at: string;
         };
         /**
          * @description A side's read marker moved; the other side shows "seen" up to `message_id`.
@@ -982,26 +1217,39 @@ export interface components {
              * @enum {string}
              */
             resource_type: "threads.read";
-            data: {
-                /** Format: uuid */
-                order_id: string;
-                /** Format: uuid */
-                thread_id: string;
-                meta: {
-                    reader: components["schemas"]["Owner"];
-                    /** Format: uuid */
-                    message_id: string;
-                    /** Format: date-time */
-                    read_at: string;
-                };
-            };
+            data: components["schemas"]["ThreadReadData"];
             /** Format: date-time */
             created_at: string;
         };
+        ThreadReadData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["ThreadReadMeta"];
+        };
         /**
-         * @description Sent instead of a replay when `Last-Event-ID` is older than the retention window:
-         *     refetch state over REST, then keep listening. Its `id` is the newest event id, so a
-         *     reconnect resumes from there. Not stored; never listed by `GET /notifications`.
+         * @example {
+         *       "reader": "admin",
+         *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+         *       "read_at": "2026-11-25T10:07:00Z"
+         *     }
+         */
+        ThreadReadMeta: {
+            reader: components["schemas"]["Owner"];
+            /**
+             * Format: uuid
+             * @description The newest message the reader's side has read.
+             */
+            message_id: string;
+            /** Format: date-time */
+            read_at: string;
+        };
+        /**
+         * @description Sent on a stream instead of a replay when `Last-Event-ID` is older than the retention
+         *     window: refetch state over REST, then keep listening. Its `id` is the newest event id,
+         *     so a reconnect resumes from there. Not stored: never in `GET /events` or
+         *     `GET /notifications`.
          * @example {
          *       "id": 2001,
          *       "resource": "stream",
@@ -1027,17 +1275,24 @@ export interface components {
              * @enum {string}
              */
             resource_type: "stream.reset";
-            data: {
-                meta: {
-                    reason: string;
-                };
-            };
+            data: components["schemas"]["StreamResetData"];
             /** Format: date-time */
             created_at: string;
         };
+        StreamResetData: {
+            meta: components["schemas"]["StreamResetMeta"];
+        };
+        /**
+         * @example {
+         *       "reason": "last_event_id 12 is older than the retained events"
+         *     }
+         */
+        StreamResetMeta: {
+            reason: string;
+        };
         /**
          * @description The last event of a stream whose token expired. Refresh the token, then reconnect with
-         *     the last event id. Not stored; never listed by `GET /notifications`.
+         *     the last event id. Not stored: never in `GET /events` or `GET /notifications`.
          * @example {
          *       "id": 1044,
          *       "resource": "stream",
@@ -1063,29 +1318,67 @@ export interface components {
              * @enum {string}
              */
             resource_type: "stream.token_expired";
-            data: {
-                meta: {
-                    /** Format: date-time */
-                    expired_at: string;
-                };
-            };
+            data: components["schemas"]["StreamTokenExpiredData"];
             /** Format: date-time */
             created_at: string;
+        };
+        StreamTokenExpiredData: {
+            meta: components["schemas"]["StreamTokenExpiredMeta"];
+        };
+        /**
+         * @example {
+         *       "expired_at": "2026-11-25T11:00:00Z"
+         *     }
+         */
+        StreamTokenExpiredMeta: {
+            /** Format: date-time */
+            expired_at: string;
         };
     };
     responses: {
         /**
-         * @description A Server-Sent Event stream. Each event's `data:` line is one `Event`
-         *     (components/schemas/Event), discriminated by `resource_type`.
+         * @description A Server-Sent Event stream. Each event's `data:` line is one `StreamEvent` (an `Event`
+         *     of the log, or a stream control event), discriminated by `resource_type`; the schema
+         *     below is that of one data line. On the wire:
+         *
+         *     ```
+         *     retry: 2000
+         *
+         *     id: 1042
+         *     data: {"id":1042,"resource":"messages","resource_type":"messages.new","data":{...},"created_at":"2026-11-25T10:05:00Z"}
+         *
+         *     :
+         *     ```
          */
         EventStream: {
             headers: {
                 "Cache-Control": components["headers"]["NoStoreCacheControl"];
                 "X-Accel-Buffering": components["headers"]["XAccelBuffering"];
+                "Set-Cookie": components["headers"]["StreamCookie"];
                 [name: string]: unknown;
             };
             content: {
-                "text/event-stream": components["schemas"]["Binary"];
+                /**
+                 * @example {
+                 *       "id": 1042,
+                 *       "resource": "messages",
+                 *       "resource_type": "messages.new",
+                 *       "data": {
+                 *         "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+                 *         "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+                 *         "meta": {
+                 *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+                 *           "owner": "admin",
+                 *           "created_at": "2026-11-25T10:05:00Z",
+                 *           "has_media": false,
+                 *           "message_content": "Your parcel left the warehouse.",
+                 *           "truncated": false
+                 *         }
+                 *       },
+                 *       "created_at": "2026-11-25T10:05:00Z"
+                 *     }
+                 */
+                "text/event-stream": components["schemas"]["StreamEvent"];
             };
         };
         /** @description Malformed input; `errors` names each offending field. */
@@ -1167,7 +1460,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The resource's state forbids this change (a message to a closed thread, a change to an order in a final state). */
+        /**
+         * @description The resource's state forbids this change: a message to a closed thread
+         *     (`thread-closed`), a `message_id` already used by another thread or another author
+         *     (`duplicate-message-id`), a change to an order in a final state (`order-final`).
+         */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -1236,6 +1533,23 @@ export interface components {
                  *       "title": "Too Many Requests",
                  *       "status": 429,
                  *       "detail": "too many messages; retry in 2 s"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `after` is older than the retained events (`events-expired`): refetch state, then continue from the present (omit `after`). */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:orderchat:problem:events-expired",
+                 *       "title": "Gone",
+                 *       "status": 410,
+                 *       "detail": "events after 12 are no longer retained; refetch state and omit after to continue from the present"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -1336,6 +1650,14 @@ export interface components {
         NoStoreCacheControl: "no-cache, no-store";
         /** @description Tells nginx-like proxies not to buffer the stream. */
         XAccelBuffering: "no";
+        /**
+         * @description Set when the stream was opened with `?ticket=`: a stream cookie (`HttpOnly`,
+         *     `SameSite=Strict`, `Secure` over HTTPS, scoped to this stream's path, expiring with the
+         *     token that asked for the ticket). A browser's EventSource sends it back when it
+         *     reconnects by itself with the spent ticket, so the stream resumes with no code.
+         * @example orderchat_stream=st_Xk2...; Path=/api/admin/sse; Max-Age=3540; HttpOnly; SameSite=Strict
+         */
+        StreamCookie: string;
     };
     pathItems: never;
 }
@@ -1646,6 +1968,48 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message with this `message_id` was already stored; nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The new message. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    uploadMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
                 "multipart/form-data": components["schemas"]["CreateMessageUpload"];
             };
         };
@@ -1809,6 +2173,45 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events with a larger id (an `id` or a `next_cursor` you got). Omitted - from the present.
+                 * @example 1041
+                 */
+                after?: number;
+                /**
+                 * @description Seconds to wait for an event when there is none yet (long polling).
+                 * @example 25
+                 */
+                wait?: number;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createSseTicket: {
         parameters: {
             query?: never;
@@ -1905,143 +2308,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getHealth: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The process is up. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "ok"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-        };
-    };
-    getReadiness: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Ready to serve. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "ok",
-                     *       "checks": {
-                     *         "database": "ok",
-                     *         "migrations": "ok"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-            /** @description Not ready; `checks` says what failed. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "unavailable",
-                     *       "checks": {
-                     *         "database": "dial tcp 127.0.0.1:5432: connect: connection refused",
-                     *         "migrations": "unknown"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-        };
-    };
-    getMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Metrics in the Prometheus text exposition format. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example # HELP orderchat_http_requests_total HTTP requests served.
-                     *     # TYPE orderchat_http_requests_total counter
-                     *     orderchat_http_requests_total{method="GET",route="/api/orders",status="200"} 3
-                     */
-                    "text/plain": string;
-                };
-            };
-        };
-    };
-    getOpenApiDocument: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The document, as YAML. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/yaml": Record<string, never>;
-                };
-            };
-        };
-    };
-    getApiReference: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description An HTML page; its scripts and styles are served by this server (no CDN). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
         };
     };
 }

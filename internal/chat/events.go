@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"orderchat/gen/api"
 )
 
 // Events are appended by the statement that makes the change (queries/*.sql), through
@@ -11,8 +13,15 @@ import (
 // events.Hub). The service supplies each event's meta, and the times in it, so that the
 // event carries exactly what was stored.
 
+// eventMeta is the meta of every event type the service emits: the generated types of
+// openapi.yaml's *Meta schemas, so that an emitter whose meta drifts from the contract
+// does not compile. A new event type adds its meta type here (README: "Adding an event type").
+type eventMeta interface {
+	api.OrderCreatedMeta | api.OrderUpdatedMeta | api.MessageNewMeta | api.ThreadClosedMeta | api.ThreadReadMeta
+}
+
 // encodeMeta is an event's meta as JSON.
-func encodeMeta(meta map[string]any) ([]byte, error) {
+func encodeMeta[M eventMeta](meta M) ([]byte, error) {
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, fmt.Errorf("encode event meta: %w", err)

@@ -37,7 +37,7 @@ type Attachment struct {
 // transaction. A repeated client message_id returns the stored message with created
 // false and changes nothing.
 func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessage) (msg api.Message, created bool, err error) {
-	if m.Owner != nil && string(*m.Owner) != side(p) {
+	if m.Owner != nil && *m.Owner != side(p) {
 		return api.Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "owner",
 			Detail: fmt.Sprintf("owner is taken from the token; you write as %s, not %s", side(p), *m.Owner)}
 	}
@@ -67,13 +67,12 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 
 	now := dbNow()
 	post := db.PostMessageParams{
-		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: side(p),
+		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: string(side(p)),
 		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
 		CreatedAt: now, AppendEvent: m.Media == nil,
 	}
-	post.Meta, err = encodeMeta(map[string]any{
-		"message_id": id, "owner": side(p), "created_at": now,
-		"has_media": m.Media != nil, "message_content": m.Content, "truncated": false,
+	post.Meta, err = encodeMeta(api.MessageNewMeta{
+		MessageId: id, Owner: side(p), CreatedAt: now, HasMedia: m.Media != nil, MessageContent: m.Content,
 	})
 	if err != nil {
 		return api.Message{}, false, err

@@ -2,7 +2,7 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -11,6 +11,7 @@ import (
 	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
+	"orderchat/internal/events"
 )
 
 // NotificationPage is a page of notifications plus the caller's total unread count.
@@ -52,7 +53,15 @@ func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unrea
 	if err != nil {
 		return NotificationPage{}, fmt.Errorf("list notifications: %w", err)
 	}
-	page := paginate(rows, limit, toNotification, func(r db.ListAdminNotificationsRow) any { return idKey{ID: r.ID} })
+	var convErr error
+	page := paginate(rows, limit, func(r db.ListAdminNotificationsRow) api.Notification {
+		n, err := toNotification(r)
+		convErr = errors.Join(convErr, err)
+		return n
+	}, func(r db.ListAdminNotificationsRow) any { return idKey{ID: r.ID} })
+	if convErr != nil {
+		return NotificationPage{}, convErr
+	}
 	return NotificationPage{Page: page, Unread: int(unread)}, nil
 }
 
@@ -101,23 +110,28 @@ func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) 
 		if err != nil {
 			return api.Notification{}, noRows(err, "notification")
 		}
-		return toNotification(db.ListAdminNotificationsRow(row)), nil
+		return toNotification(db.ListAdminNotificationsRow(row))
 	}
 	row, err := s.q.GetUserNotification(ctx, db.GetUserNotificationParams{PrincipalID: p.Subject, ID: id})
 	if err != nil {
 		return api.Notification{}, noRows(err, "notification")
 	}
-	return toNotification(db.ListAdminNotificationsRow(row)), nil
+	return toNotification(db.ListAdminNotificationsRow(row))
 }
 
-func toNotification(r db.ListAdminNotificationsRow) api.Notification {
-	var meta map[string]any
-	_ = json.Unmarshal(r.Meta, &meta) // written by appendEvent from a Go map: always an object
-	if meta == nil {
-		meta = map[string]any{}
+// toNotification is a log row as its recipient sees it: the Event, with read state.
+func toNotification(r db.ListAdminNotificationsRow) (api.Notification, error) {
+	data, err := events.Marshal(db.Event{
+		ID: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, OrderID: r.OrderID, ThreadID: r.ThreadID,
+		Meta: r.Meta, CreatedAt: r.CreatedAt,
+	})
+	var n api.Notification
+	if err == nil {
+		err = n.UnmarshalJSON(data)
 	}
-	return api.Notification{
-		Id: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, CreatedAt: r.CreatedAt.UTC(), IsRead: r.IsRead,
-		Data: api.NotificationData{OrderId: r.OrderID, ThreadId: r.ThreadID, Meta: meta},
+	if err != nil {
+		return api.Notification{}, fmt.Errorf("notification: %w", err)
 	}
+	n.IsRead = r.IsRead
+	return n, nil
 }

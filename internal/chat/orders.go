@@ -28,9 +28,7 @@ func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []api
 	for _, it := range items {
 		total += int64(it.Quantity) * it.UnitPriceCents
 	}
-	meta, err := encodeMeta(map[string]any{
-		"user_id": p.Subject, "status": api.Pending, "total_cents": total, "item_count": len(items),
-	})
+	meta, err := encodeMeta(api.OrderCreatedMeta{UserId: p.Subject, Status: api.Pending, TotalCents: total, ItemCount: len(items)})
 	if err != nil {
 		return api.Order{}, err
 	}
@@ -128,7 +126,7 @@ func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uu
 			return api.Order{}, &Error{Kind: Conflict, Reason: "order-final", Field: "status",
 				Detail: fmt.Sprintf("the order is %s, a final status; it cannot become %s", previous, status)}
 		}
-		meta, err := encodeMeta(map[string]any{"status": status, "previous_status": previous})
+		meta, err := encodeMeta(api.OrderUpdatedMeta{Status: status, PreviousStatus: previous})
 		if err != nil {
 			return api.Order{}, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/media"
@@ -46,11 +47,11 @@ func (s *Service) inTx(ctx context.Context, fn func(tx pgx.Tx, q *db.Queries) er
 }
 
 // side is which side of a thread a principal speaks for.
-func side(p auth.Principal) string {
+func side(p auth.Principal) api.Owner {
 	if p.IsAdmin() {
-		return "admin"
+		return api.Admin
 	}
-	return "user"
+	return api.User
 }
 
 // canSee reports whether p may see a resource owned by the user owner.

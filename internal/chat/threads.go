@@ -82,7 +82,7 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 		return api.Thread{}, forbidden("only admins close threads")
 	}
 	now := dbNow()
-	meta, err := encodeMeta(map[string]any{"closed_at": now})
+	meta, err := encodeMeta(api.ThreadClosedMeta{ClosedAt: now})
 	if err != nil {
 		return api.Thread{}, err
 	}
@@ -113,12 +113,12 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 		return api.Thread{}, &Error{Kind: NotFound, Reason: "not-found", Field: "message_id", Detail: "no such message in this thread"}
 	}
 	now := dbNow()
-	meta, err := encodeMeta(map[string]any{"reader": side(p), "message_id": messageID, "read_at": now})
+	meta, err := encodeMeta(api.ThreadReadMeta{Reader: side(p), MessageId: messageID, ReadAt: now})
 	if err != nil {
 		return api.Thread{}, err
 	}
 	_, err = s.q.AdvanceReadMarker(ctx, db.AdvanceReadMarkerParams{
-		ThreadID: threadID, Side: side(p), Seq: msg.Seq, MessageID: messageID, ReadAt: now,
+		ThreadID: threadID, Side: string(side(p)), Seq: msg.Seq, MessageID: messageID, ReadAt: now,
 		OrderID: t.OrderID, CustomerID: t.UserID, UserVisible: p.IsAdmin(), ActorID: p.Subject, Meta: meta,
 	})
 	// No row: the marker was already at or past this message, and nothing changed.
@@ -148,7 +148,7 @@ func (s *Service) threadViews(ctx context.Context, p auth.Principal, threads []d
 	for i, t := range threads {
 		ids[i] = t.ThreadID
 	}
-	rows, err := s.q.ThreadSummaries(ctx, db.ThreadSummariesParams{Side: side(p), ThreadIds: ids})
+	rows, err := s.q.ThreadSummaries(ctx, db.ThreadSummariesParams{Side: string(side(p)), ThreadIds: ids})
 	if err != nil {
 		return nil, fmt.Errorf("summarize threads: %w", err)
 	}

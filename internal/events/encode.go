@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"orderchat/gen/api"
 	"orderchat/gen/db"
 )
 
@@ -19,7 +20,8 @@ const MaxDataLine = 2048
 
 const dataPrefix = "data: "
 
-// envelope is the SRS's event shape (openapi.yaml: Event).
+// envelope is the SRS's event shape (openapi.yaml: Event) with the meta as its emitter
+// wrote it: the generated *Meta type of its resource_type (chat.encodeMeta).
 type envelope struct {
 	ID           int64     `json:"id"`
 	Resource     string    `json:"resource"`
@@ -29,9 +31,26 @@ type envelope struct {
 }
 
 type eventData struct {
-	OrderID  *uuid.UUID     `json:"order_id,omitempty"`
-	ThreadID *uuid.UUID     `json:"thread_id,omitempty"`
-	Meta     map[string]any `json:"meta"`
+	OrderID  *uuid.UUID      `json:"order_id,omitempty"`
+	ThreadID *uuid.UUID      `json:"thread_id,omitempty"`
+	Meta     json.RawMessage `json:"meta"`
+}
+
+func newEnvelope(row db.Event) envelope {
+	return envelope{
+		ID: row.ID, Resource: row.Resource, ResourceType: row.ResourceType, CreatedAt: row.CreatedAt.UTC(),
+		Data: eventData{OrderID: row.OrderID, ThreadID: row.ThreadID, Meta: row.Meta},
+	}
+}
+
+// Marshal is a log row as the JSON of an Event, its meta whole (the feed and the
+// notifications list are not bound by the SSE line limit).
+func Marshal(row db.Event) ([]byte, error) {
+	data, err := json.Marshal(newEnvelope(row))
+	if err != nil {
+		return nil, fmt.Errorf("event %d: %w", row.ID, err)
+	}
+	return data, nil
 }
 
 // Event is one log entry ready to send: who may see it and its SSE frame.
@@ -46,17 +65,7 @@ type Event struct {
 // that the data line stays within MaxDataLine bytes; json.Marshal escapes every line
 // break, so no content can split the frame.
 func Encode(row db.Event) (Event, error) {
-	var meta map[string]any
-	if err := json.Unmarshal(row.Meta, &meta); err != nil {
-		return Event{}, fmt.Errorf("event %d: meta: %w", row.ID, err)
-	}
-	if meta == nil {
-		meta = map[string]any{}
-	}
-	env := envelope{
-		ID: row.ID, Resource: row.Resource, ResourceType: row.ResourceType, CreatedAt: row.CreatedAt.UTC(),
-		Data: eventData{OrderID: row.OrderID, ThreadID: row.ThreadID, Meta: meta},
-	}
+	env := newEnvelope(row)
 	data, err := fitLine(&env)
 	if err != nil {
 		return Event{}, fmt.Errorf("event %d: %w", row.ID, err)
@@ -68,25 +77,31 @@ func Encode(row db.Event) (Event, error) {
 	return e, nil
 }
 
-// fitLine marshals env, cutting meta.message_content to the longest prefix that keeps
-// the data line within MaxDataLine.
+// fitLine marshals env, cutting a messages.new event's text to the longest prefix that
+// keeps the data line within MaxDataLine.
 func fitLine(env *envelope) ([]byte, error) {
 	data, err := json.Marshal(env)
 	if err != nil || len(dataPrefix)+len(data) <= MaxDataLine {
 		return data, err
 	}
-	text, ok := env.Data.Meta["message_content"].(string)
-	if !ok {
+	if env.ResourceType != string(api.MessagesNew) {
 		return nil, fmt.Errorf("a %d-byte data line with no text to cut", len(data))
 	}
-	env.Data.Meta["truncated"] = true
+	var meta api.MessageNewMeta
+	if err := json.Unmarshal(env.Data.Meta, &meta); err != nil {
+		return nil, fmt.Errorf("meta: %w", err)
+	}
+	meta.Truncated = true
 	// Binary search on the number of runes kept: escaping makes bytes per rune vary.
-	runes := []rune(text)
+	runes := []rune(meta.MessageContent)
 	lo, hi := 0, len(runes)
 	var best []byte
 	for lo <= hi {
 		mid := (lo + hi) / 2
-		env.Data.Meta["message_content"] = string(runes[:mid])
+		meta.MessageContent = string(runes[:mid])
+		if env.Data.Meta, err = json.Marshal(meta); err != nil {
+			return nil, err
+		}
 		candidate, err := json.Marshal(env)
 		if err != nil {
 			return nil, err
@@ -113,12 +128,25 @@ func frame(id int64, data []byte) []byte {
 	return append(b, '\n', '\n')
 }
 
-// controlFrame is a frame for a stream-level event (stream.reset, stream.token_expired)
-// that is not in the log.
-func controlFrame(id int64, resourceType string, meta map[string]any) []byte {
-	data, _ := json.Marshal(envelope{ // a map of strings and times always marshals
-		ID: id, Resource: "stream", ResourceType: resourceType, CreatedAt: time.Now().UTC(),
-		Data: eventData{Meta: meta},
+// resetFrame is the stream.reset event (openapi.yaml: StreamResetEvent), which is not in
+// the log; id is the newest event id, where a reconnect resumes.
+func resetFrame(id int64, reason string) []byte {
+	return controlFrame(id, api.StreamResetEvent{
+		Id: id, Resource: api.StreamResetEventResourceStream, ResourceType: api.StreamReset, CreatedAt: time.Now().UTC(),
+		Data: api.StreamResetData{Meta: api.StreamResetMeta{Reason: reason}},
 	})
+}
+
+// tokenExpiredFrame is the last event of a stream whose token expired (openapi.yaml:
+// StreamTokenExpiredEvent); id is the last event the stream delivered.
+func tokenExpiredFrame(id int64, expiredAt time.Time) []byte {
+	return controlFrame(id, api.StreamTokenExpiredEvent{
+		Id: id, Resource: api.StreamTokenExpiredEventResourceStream, ResourceType: api.StreamTokenExpired, CreatedAt: time.Now().UTC(),
+		Data: api.StreamTokenExpiredData{Meta: api.StreamTokenExpiredMeta{ExpiredAt: expiredAt.UTC()}},
+	})
+}
+
+func controlFrame[E api.StreamResetEvent | api.StreamTokenExpiredEvent](id int64, event E) []byte {
+	data, _ := json.Marshal(event) // strings, numbers and times always marshal
 	return frame(id, data)
 }

@@ -135,7 +135,7 @@ func (s *stream) resume(ctx context.Context, a Audience, after, liveFrom int64) 
 		// Go on live from the hub's position: events that commit later, even with
 		// smaller ids than the newest, still reach the client after its refetch.
 		s.last = liveFrom
-		return s.write(controlFrame(s.last, "stream.reset", map[string]any{"reason": reason}))
+		return s.write(resetFrame(s.last, reason))
 	}
 	s.last = after
 	var batch []byte
@@ -190,7 +190,7 @@ func (s *stream) live(ctx context.Context, sub *Subscriber, expiresAt time.Time)
 				}
 			}
 		case <-expiry.C:
-			_ = s.write(controlFrame(s.last, "stream.token_expired", map[string]any{"expired_at": expiresAt.UTC()}))
+			_ = s.write(tokenExpiredFrame(s.last, expiresAt))
 			return nil
 		case <-s.hub.shutdown:
 			// Spread the reconnects of a rolling deploy over a few seconds.

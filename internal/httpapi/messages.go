@@ -21,20 +21,11 @@ func (s *Server) ListMessages(ctx context.Context, req api.ListMessagesRequestOb
 	return api.ListMessages200JSONResponse{Items: page.Items, NextCursor: page.Next}, nil
 }
 
-// CreateMessage accepts JSON, or multipart/form-data with one `media_data` file part.
+// CreateMessage posts a text message (JSON).
 func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequestObject) (api.CreateMessageResponseObject, error) {
-	var m chat.NewMessage
-	if req.MultipartBody != nil {
-		var err error
-		if m, err = readUpload(req.MultipartBody); err != nil {
-			return nil, err
-		}
-	} else {
-		body := req.JSONBody
-		m = chat.NewMessage{ThreadID: body.ThreadId, Owner: body.Owner, MessageID: body.MessageId}
-		if body.MessageContent != nil {
-			m.Content = *body.MessageContent
-		}
+	m := chat.NewMessage{ThreadID: req.Body.ThreadId, Owner: req.Body.Owner, MessageID: req.Body.MessageId}
+	if req.Body.MessageContent != nil {
+		m.Content = *req.Body.MessageContent
 	}
 	msg, created, err := s.chat.PostMessage(ctx, principalFrom(ctx), m)
 	if err != nil {
@@ -44,6 +35,23 @@ func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequest
 		return api.CreateMessage200JSONResponse(msg), nil
 	}
 	return api.CreateMessage201JSONResponse(msg), nil
+}
+
+// UploadMessage posts a message with one attachment: multipart/form-data whose
+// `media_data` file part is streamed within the 5 MiB limit (readUpload).
+func (s *Server) UploadMessage(ctx context.Context, req api.UploadMessageRequestObject) (api.UploadMessageResponseObject, error) {
+	m, err := readUpload(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	msg, created, err := s.chat.PostMessage(ctx, principalFrom(ctx), m)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		return api.UploadMessage200JSONResponse(msg), nil
+	}
+	return api.UploadMessage201JSONResponse(msg), nil
 }
 
 func (s *Server) GetMessageMedia(ctx context.Context, req api.GetMessageMediaRequestObject) (api.GetMessageMediaResponseObject, error) {

@@ -13,7 +13,8 @@ import (
 	"orderchat/internal/chat"
 )
 
-// problemTypePrefix names our problem kinds; the full list is in openapi.yaml.
+// problemTypePrefix names our problem kinds; openapi.yaml lists them all (ProblemType,
+// and the table "Problem types" in its introduction).
 const problemTypePrefix = "urn:orderchat:problem:"
 
 // problem is an error that knows its HTTP answer. Every error a handler returns becomes a
@@ -31,19 +32,19 @@ func newProblem(status int, kind, detail string) *problem {
 	return &problem{status: status, kind: kind, detail: detail}
 }
 
-// kindByStatus is the default kind of each status we answer with.
+// kindByStatus is the default kind of each status we answer with. A 409 always has a
+// specific kind (chat.Error.Reason).
 var kindByStatus = map[int]string{
 	http.StatusBadRequest:            "validation",
 	http.StatusUnauthorized:          "unauthorized",
 	http.StatusForbidden:             "forbidden",
 	http.StatusNotFound:              "not-found",
 	http.StatusMethodNotAllowed:      "method-not-allowed",
-	http.StatusConflict:              "conflict",
+	http.StatusGone:                  "events-expired",
 	http.StatusRequestEntityTooLarge: "too-large",
 	http.StatusUnsupportedMediaType:  "unsupported-media-type",
 	http.StatusTooManyRequests:       "rate-limited",
 	http.StatusInternalServerError:   "internal",
-	http.StatusNotImplemented:        "not-implemented",
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
@@ -97,7 +98,7 @@ func isConnectError(err error) bool {
 // writeProblem answers with p as application/problem+json and stops the handler chain.
 func writeProblem(c *gin.Context, p *problem) {
 	body := api.Problem{
-		Type:     problemTypePrefix + p.kind,
+		Type:     api.ProblemType(problemTypePrefix + p.kind),
 		Title:    http.StatusText(p.status),
 		Status:   p.status,
 		Detail:   &p.detail,

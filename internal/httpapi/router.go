@@ -49,7 +49,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	limits := map[string]*ratelimit.Limiter{
-		"createMessage": d.MessageLimit, "streamAdminEvents": d.StreamLimit, "streamUserEvents": d.StreamLimit,
+		"createMessage": d.MessageLimit, "uploadMessage": d.MessageLimit, "streamAdminEvents": d.StreamLimit, "streamUserEvents": d.StreamLimit,
 	}
 	ct, err := newContract(doc, &authenticator{verifier: d.Verifier, tickets: d.Tickets}, maxJSONBody, limits)
 	if err != nil {
@@ -65,6 +65,8 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	engine.GET("/healthz", healthz)
 	engine.GET("/readyz", readyz(d.Ready))
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	engine.GET(apiBase+"/openapi.yaml", serveDocument)
+	engine.GET(apiBase+"/docs", serveReference(d.Web))
 
 	server := &Server{chat: d.Chat, hub: d.Hub, tickets: d.Tickets, web: d.Web}
 	strict := api.NewStrictHandlerWithOptions(server, nil, api.StrictGinServerOptions{

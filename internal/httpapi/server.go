@@ -1,10 +1,10 @@
 package httpapi
 
 import (
-	"bytes"
-	"context"
 	"io/fs"
 	"net/http"
+
+	"github.com/gin-gonic/gin"
 
 	"orderchat/gen/api"
 	"orderchat/internal/chat"
@@ -22,17 +22,19 @@ type Server struct {
 
 var _ api.StrictServerInterface = (*Server)(nil)
 
-func (s *Server) GetOpenApiDocument(ctx context.Context, _ api.GetOpenApiDocumentRequestObject) (api.GetOpenApiDocumentResponseObject, error) {
-	return api.GetOpenApiDocument200ApplicationyamlResponse{
-		Body:          bytes.NewReader(openapi.YAML),
-		ContentLength: int64(len(openapi.YAML)),
-	}, nil
+// serveDocument serves openapi.yaml, which is not an operation of itself.
+func serveDocument(c *gin.Context) {
+	c.Data(http.StatusOK, "application/yaml", openapi.YAML)
 }
 
-func (s *Server) GetApiReference(ctx context.Context, _ api.GetApiReferenceRequestObject) (api.GetApiReferenceResponseObject, error) {
-	page, err := fs.ReadFile(s.web, "docs.html")
-	if err != nil {
-		return nil, statusProblem(http.StatusServiceUnavailable, "the web assets were not built into this binary; run `make build`")
+// serveReference serves the API reference page rendered from openapi.yaml (web/docs.html).
+func serveReference(web fs.FS) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		page, err := fs.ReadFile(web, "docs.html")
+		if err != nil {
+			writeProblem(c, statusProblem(http.StatusServiceUnavailable, "the web assets were not built into this binary; run `make build`"))
+			return
+		}
+		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	}
-	return api.GetApiReference200TexthtmlResponse{Body: bytes.NewReader(page), ContentLength: int64(len(page))}, nil
 }

@@ -25,7 +25,7 @@ const (
 	maxFieldBytes  = 4 * chat.MaxMessageRunes // UTF-8 needs at most 4 bytes a character
 )
 
-// readUpload reads a multipart message post, streaming the attachment within
+// readUpload reads a multipart message post (uploadMessage), streaming the attachment within
 // media.MaxBytes (+1 byte, to tell "exactly 5 MiB" from "more").
 func readUpload(r *multipart.Reader) (chat.NewMessage, error) {
 	var m chat.NewMessage
@@ -88,6 +88,9 @@ func readUpload(r *multipart.Reader) (chat.NewMessage, error) {
 	}
 	if !threadSeen {
 		return m, fieldProblem("thread_id", "property \"thread_id\" is missing")
+	}
+	if m.Media == nil {
+		return m, fieldProblem("media_data", "property \"media_data\" is missing (post a text message as JSON to /messages)")
 	}
 	return m, nil
 }
