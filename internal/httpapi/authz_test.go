@@ -35,7 +35,7 @@ func TestUsersSeeOnlyTheirOwnData(t *testing.T) {
 	expect[*apiclient.ListMessagesResponse](t, http.StatusNotFound)(bob.api.ListMessagesWithResponse(ctx, &apiclient.ListMessagesParams{ThreadId: order.ThreadId}))
 	expect[*apiclient.GetMessageMediaResponse](t, http.StatusNotFound)(bob.api.GetMessageMediaWithResponse(ctx, upload.message.MessageId))
 	expect[*apiclient.MarkThreadReadResponse](t, http.StatusNotFound)(bob.api.MarkThreadReadWithResponse(ctx, order.ThreadId, apiclient.MarkThreadReadRequest{MessageId: adminMsg.MessageId}))
-	expect[*apiclient.UpdateNotificationResponse](t, http.StatusNotFound)(bob.api.UpdateNotificationWithResponse(ctx, aliceNote.Id, apiclient.UpdateNotificationRequest{IsRead: true}))
+	expect[*apiclient.UpdateNotificationResponse](t, http.StatusNotFound)(bob.api.UpdateNotificationWithResponse(ctx, noteOf(t, aliceNote).ID, apiclient.UpdateNotificationRequest{IsRead: true}))
 	text := "let me in"
 	expect[*apiclient.CreateMessageResponse](t, http.StatusNotFound)(bob.api.CreateMessageWithResponse(ctx, apiclient.CreateMessageRequest{ThreadId: order.ThreadId, MessageContent: &text}))
 

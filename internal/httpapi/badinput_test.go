@@ -105,6 +105,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		c, b := multipartBody(fields, "", nil, 0)
 		return mp{c, b}
 	}()
+	textOnly := upload(map[string]string{"thread_id": thread, "message_content": "no file"}, "", nil)
 	foreignUpload := upload(map[string]string{"thread_id": foreign.ThreadId.String()}, "a.png", png)
 	closedUpload := upload(map[string]string{"thread_id": closed.ThreadId.String()}, "a.png", png)
 
@@ -133,18 +134,21 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"no text at all", "POST", "/api/messages", user.token, "application/json", jsonBody(`{"thread_id":"` + thread + `"}`), 400},
 		{"4001 characters", "POST", "/api/messages", user.token, "application/json", jsonBody(`{"thread_id":"` + thread + `","message_content":"` + strings.Repeat("x", 4001) + `"}`), 400},
 		{"owner of the other side", "POST", "/api/messages", user.token, "application/json", jsonBody(`{"thread_id":"` + thread + `","message_content":"hi","owner":"admin"}`), 403},
-		{"attachment of 5 MiB + 1 byte", "POST", "/api/messages", user.token, tooBig.ct, tooBig.body, 413},
-		{"renamed .exe as image/png", "POST", "/api/messages", user.token, renamedExe.ct, renamedExe.body, 415},
-		{"0-byte file", "POST", "/api/messages", user.token, empty.ct, empty.body, 400},
-		{"multipart 4001 characters", "POST", "/api/messages", user.token, longText.ct, longText.body, 400},
-		{"multipart unknown field", "POST", "/api/messages", user.token, unknownField.ct, unknownField.body, 400},
-		{"multipart without thread_id", "POST", "/api/messages", user.token, noThread.ct, noThread.body, 400},
-		{"multipart bad owner", "POST", "/api/messages", user.token, badOwner.ct, badOwner.body, 400},
-		{"two attachments", "POST", "/api/messages", user.token, twoFiles.ct, twoFiles.body, 400},
-		{"too many parts", "POST", "/api/messages", user.token, manyParts.ct, manyParts.body, 400},
-		{"multipart to a foreign thread", "POST", "/api/messages", user.token, foreignUpload.ct, foreignUpload.body, 404},
-		{"multipart to a closed thread", "POST", "/api/messages", user.token, closedUpload.ct, closedUpload.body, 409},
-		{"multipart without boundary", "POST", "/api/messages", user.token, "multipart/form-data", jsonBody("--x--"), 400},
+		{"attachment of 5 MiB + 1 byte", "POST", "/api/messages/upload", user.token, tooBig.ct, tooBig.body, 413},
+		{"renamed .exe as image/png", "POST", "/api/messages/upload", user.token, renamedExe.ct, renamedExe.body, 415},
+		{"0-byte file", "POST", "/api/messages/upload", user.token, empty.ct, empty.body, 400},
+		{"multipart 4001 characters", "POST", "/api/messages/upload", user.token, longText.ct, longText.body, 400},
+		{"multipart unknown field", "POST", "/api/messages/upload", user.token, unknownField.ct, unknownField.body, 400},
+		{"multipart without thread_id", "POST", "/api/messages/upload", user.token, noThread.ct, noThread.body, 400},
+		{"multipart bad owner", "POST", "/api/messages/upload", user.token, badOwner.ct, badOwner.body, 400},
+		{"two attachments", "POST", "/api/messages/upload", user.token, twoFiles.ct, twoFiles.body, 400},
+		{"too many parts", "POST", "/api/messages/upload", user.token, manyParts.ct, manyParts.body, 400},
+		{"multipart to a foreign thread", "POST", "/api/messages/upload", user.token, foreignUpload.ct, foreignUpload.body, 404},
+		{"multipart to a closed thread", "POST", "/api/messages/upload", user.token, closedUpload.ct, closedUpload.body, 409},
+		{"upload without an attachment", "POST", "/api/messages/upload", user.token, textOnly.ct, textOnly.body, 400},
+		{"multipart to the JSON operation", "POST", "/api/messages", user.token, closedUpload.ct, closedUpload.body, 400},
+		{"JSON to the upload operation", "POST", "/api/messages/upload", user.token, "application/json", jsonBody(`{"thread_id":"` + thread + `","message_content":"hi"}`), 400},
+		{"multipart without boundary", "POST", "/api/messages/upload", user.token, "multipart/form-data", jsonBody("--x--"), 400},
 		{"foreign media", "GET", "/api/messages/" + otherMsg.MessageId.String() + "/media", user.token, "", nil, 404},
 		{"read marker of a foreign message", "POST", "/api/threads/" + thread + "/read", user.token, "application/json", jsonBody(`{"message_id":"` + otherMsg.MessageId.String() + `"}`), 404},
 		{"foreign notification", "PATCH", fmt.Sprintf("/api/notifications/%d", foreignNote), user.token, "application/json", jsonBody(`{"is_read":true}`), 404},

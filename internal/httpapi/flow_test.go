@@ -30,7 +30,7 @@ func TestSRSSequenceEndToEnd(t *testing.T) {
 	createdAt := threads.JSON200.Items[0].UpdatedAt
 
 	adminNotes := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(admin.api.ListNotificationsWithResponse(ctx, nil))
-	if len(adminNotes.JSON200.Items) != 1 || adminNotes.JSON200.Items[0].ResourceType != "orders.created" || adminNotes.JSON200.UnreadCount != 1 {
+	if len(adminNotes.JSON200.Items) != 1 || noteOf(t, adminNotes.JSON200.Items[0]).ResourceType != "orders.created" || adminNotes.JSON200.UnreadCount != 1 {
 		t.Fatalf("admin notifications after the order: %+v", adminNotes.JSON200)
 	}
 
@@ -39,8 +39,8 @@ func TestSRSSequenceEndToEnd(t *testing.T) {
 		t.Fatalf("admin's message has owner %q", answer.Owner)
 	}
 	userNotes := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(user.api.ListNotificationsWithResponse(ctx, nil))
-	if len(userNotes.JSON200.Items) != 1 || userNotes.JSON200.Items[0].ResourceType != "messages.new" ||
-		userNotes.JSON200.Items[0].Data.Meta["message_id"] != answer.MessageId.String() {
+	if len(userNotes.JSON200.Items) != 1 || noteOf(t, userNotes.JSON200.Items[0]).ResourceType != "messages.new" ||
+		noteOf(t, userNotes.JSON200.Items[0]).Data.Meta["message_id"] != answer.MessageId.String() {
 		t.Fatalf("user notifications after the admin's answer: %+v", userNotes.JSON200)
 	}
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"orderchat/gen/apiclient"
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/contracttest"
@@ -134,4 +136,30 @@ func (s *testServer) do(t *testing.T, method, path, token, contentType, body str
 		t.Fatal(err)
 	}
 	return resp.StatusCode, resp.Header, string(data)
+}
+
+// note is what every notification has, whatever its event type (the generated
+// Notification is a union: its fields are reached through ValueByDiscriminator).
+type note struct {
+	ID           int64  `json:"id"`
+	ResourceType string `json:"resource_type"`
+	Data         struct {
+		OrderID  *uuid.UUID     `json:"order_id"`
+		ThreadID *uuid.UUID     `json:"thread_id"`
+		Meta     map[string]any `json:"meta"`
+	} `json:"data"`
+	IsRead bool `json:"is_read"`
+}
+
+func noteOf(t testing.TB, n apiclient.Notification) note {
+	t.Helper()
+	data, err := n.MarshalJSON()
+	var got note
+	if err == nil {
+		err = json.Unmarshal(data, &got)
+	}
+	if err != nil {
+		t.Fatalf("notification: %v", err)
+	}
+	return got
 }

@@ -56,7 +56,7 @@ func postUpload(t *testing.T, s *testServer, token string, threadID uuid.UUID, f
 
 func (s *testServer) postMultipart(t *testing.T, token, contentType string, body io.Reader) uploadResult {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/messages", body)
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/messages/upload", body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 
 	"orderchat/gen/api"
 	"orderchat/internal/chat"
@@ -21,7 +23,23 @@ func (s *Server) UpdateNotification(ctx context.Context, req api.UpdateNotificat
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateNotification200JSONResponse(n), nil
+	return notificationResponse(n), nil
+}
+
+// notificationResponse answers with the notification's own JSON: the generated
+// UpdateNotification200JSONResponse is a type defined on api.Notification, which drops the
+// union's MarshalJSON and would send nothing but is_read.
+type notificationResponse api.Notification
+
+func (n notificationResponse) VisitUpdateNotificationResponse(w http.ResponseWriter) error {
+	data, err := api.Notification(n).MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(data)
+	return err
 }
 
 func (s *Server) MarkAllNotificationsRead(ctx context.Context, _ api.MarkAllNotificationsReadRequestObject) (api.MarkAllNotificationsReadResponseObject, error) {

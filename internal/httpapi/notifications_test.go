@@ -23,14 +23,14 @@ func TestNotificationsReadStateAndReadAll(t *testing.T) {
 		return *expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(a.api.ListNotificationsWithResponse(ctx, &apiclient.ListNotificationsParams{UnreadOnly: &unreadOnly})).JSON200
 	}
 	got := list(user, false)
-	if len(got.Items) != 3 || got.UnreadCount != 3 || got.Items[0].Data.Meta["message_content"] != "c" {
+	if len(got.Items) != 3 || got.UnreadCount != 3 || noteOf(t, got.Items[0]).Data.Meta["message_content"] != "c" {
 		t.Fatalf("user notifications: %+v", got)
 	}
 	if admins := list(admin, false); len(admins.Items) != 2 || admins.UnreadCount != 2 {
 		t.Fatalf("admin sees %d notifications (%d unread), want the order and the user's message", len(admins.Items), admins.UnreadCount)
 	}
 
-	one := expect[*apiclient.UpdateNotificationResponse](t, http.StatusOK)(user.api.UpdateNotificationWithResponse(ctx, got.Items[1].Id, apiclient.UpdateNotificationRequest{IsRead: true}))
+	one := expect[*apiclient.UpdateNotificationResponse](t, http.StatusOK)(user.api.UpdateNotificationWithResponse(ctx, noteOf(t, got.Items[1]).ID, apiclient.UpdateNotificationRequest{IsRead: true}))
 	if !one.JSON200.IsRead {
 		t.Fatal("marked read, answered unread")
 	}
@@ -45,7 +45,7 @@ func TestNotificationsReadStateAndReadAll(t *testing.T) {
 		t.Fatalf("after read-all: %+v", after)
 	}
 	// Marking one unread again after read-all works, and new events arrive unread.
-	expect[*apiclient.UpdateNotificationResponse](t, http.StatusOK)(user.api.UpdateNotificationWithResponse(ctx, got.Items[2].Id, apiclient.UpdateNotificationRequest{IsRead: false}))
+	expect[*apiclient.UpdateNotificationResponse](t, http.StatusOK)(user.api.UpdateNotificationWithResponse(ctx, noteOf(t, got.Items[2]).ID, apiclient.UpdateNotificationRequest{IsRead: false}))
 	admin.say(t, order.ThreadId, "d")
 	if after := list(user, true); len(after.Items) != 2 || after.UnreadCount != 2 {
 		t.Fatalf("unread after re-marking one and a new message: %+v", after)
@@ -73,7 +73,7 @@ func TestReadAllLeavesAnEventThatCommitsLaterUnread(t *testing.T) {
 	}
 	defer slow.Rollback(ctx)
 	late, err := db.New(slow).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated",
-		OrderID: &order.OrderId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
+		OrderID: &order.OrderId, ThreadID: &order.ThreadId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
 		Meta: []byte(`{"status":"paid","previous_status":"pending"}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestReadAllLeavesAnEventThatCommitsLaterUnread(t *testing.T) {
 	}
 	unreadOnly := true
 	got := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(user.api.ListNotificationsWithResponse(ctx, &apiclient.ListNotificationsParams{UnreadOnly: &unreadOnly})).JSON200
-	if len(got.Items) != 2 || got.UnreadCount != 2 || got.Items[1].Id != late || got.Items[0].Data.Meta["message_content"] != "after" {
+	if len(got.Items) != 2 || got.UnreadCount != 2 || noteOf(t, got.Items[1]).ID != late || noteOf(t, got.Items[0]).Data.Meta["message_content"] != "after" {
 		t.Fatalf("unread after read-all and the late commit: %+v (the late event is %d)", got, late)
 	}
 }

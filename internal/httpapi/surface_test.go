@@ -31,11 +31,11 @@ func TestReadyzTurnsRedWhenTheDatabaseIsGone(t *testing.T) {
 	}
 	s.Pool.Close()
 	status, _, body = s.do(t, http.MethodGet, "/readyz", "", "", "")
-	var health api.Health
+	var health health
 	if err := json.Unmarshal([]byte(body), &health); err != nil {
 		t.Fatal(err)
 	}
-	if status != http.StatusServiceUnavailable || health.Status != api.Unavailable || (*health.Checks)["database"] == "ok" {
+	if status != http.StatusServiceUnavailable || health.Status != "unavailable" || health.Checks["database"] == "ok" {
 		t.Fatalf("GET /readyz without a database = %d %s", status, body)
 	}
 }

@@ -43,7 +43,7 @@ func TestOrderStatusChangesEmitOnlyRealChanges(t *testing.T) {
 		t.Fatalf("events %v", got)
 	}
 	notes := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(user.api.ListNotificationsWithResponse(ctx, nil))
-	if len(notes.JSON200.Items) != 2 || notes.JSON200.Items[0].Data.Meta["status"] != "shipped" || notes.JSON200.Items[0].Data.Meta["previous_status"] != "paid" {
+	if len(notes.JSON200.Items) != 2 || noteOf(t, notes.JSON200.Items[0]).Data.Meta["status"] != "shipped" || noteOf(t, notes.JSON200.Items[0]).Data.Meta["previous_status"] != "paid" {
 		t.Fatalf("user's notifications: %+v", notes.JSON200.Items)
 	}
 	shipped := apiclient.Shipped
@@ -124,8 +124,8 @@ func TestReadMarkersDriveSeenAndUnread(t *testing.T) {
 	// is told of both moves (admins' threads.read reach the user).
 	mine := expect[*apiclient.GetThreadResponse](t, http.StatusOK)(user.api.GetThreadWithResponse(ctx, order.ThreadId))
 	notes := expect[*apiclient.ListNotificationsResponse](t, http.StatusOK)(user.api.ListNotificationsWithResponse(ctx, nil))
-	if mine.JSON200.UnreadCount != 0 || len(notes.JSON200.Items) != 2 || notes.JSON200.Items[0].ResourceType != "threads.read" ||
-		notes.JSON200.Items[0].Data.Meta["message_id"] != second.MessageId.String() {
+	if mine.JSON200.UnreadCount != 0 || len(notes.JSON200.Items) != 2 || noteOf(t, notes.JSON200.Items[0]).ResourceType != "threads.read" ||
+		noteOf(t, notes.JSON200.Items[0]).Data.Meta["message_id"] != second.MessageId.String() {
 		t.Fatalf("user view: unread %d, notifications %+v", mine.JSON200.UnreadCount, notes.JSON200.Items)
 	}
 	if got := s.eventTypes(t); !slices.Equal(got, []string{"orders.created", "messages.new", "messages.new", "threads.read", "threads.read"}) {

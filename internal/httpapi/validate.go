@@ -79,8 +79,9 @@ func (ct *contract) middleware(c *gin.Context) {
 	}
 
 	// Bound every body before anything reads it. The validator reads JSON bodies whole;
-	// multipart uploads are left to their handler, which streams them.
-	multipart := isMultipart(c.Request)
+	// multipart uploads (uploadMessage) are left to their handler, which streams them.
+	// Any other operation validates a multipart body, which refuses its content type.
+	multipart := isMultipart(c.Request) && acceptsMultipart(op)
 	if c.Request.Body != nil {
 		limit := ct.jsonBody
 		if multipart {
@@ -114,6 +115,10 @@ func (ct *contract) security(op *openapi3.Operation) openapi3.SecurityRequiremen
 		return *op.Security
 	}
 	return ct.doc.Security
+}
+
+func acceptsMultipart(op *openapi3.Operation) bool {
+	return op.RequestBody != nil && op.RequestBody.Value.Content.Get("multipart/form-data") != nil
 }
 
 func isMultipart(r *http.Request) bool {
