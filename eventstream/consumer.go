@@ -14,19 +14,37 @@ import (
 	"github.com/google/uuid"
 )
 
-// Event is one orderchat event: the SRS envelope (openapi.yaml: Event). Raw holds the
-// whole JSON, to decode into the generated per-type structs (apiclient.MessageNewEvent…).
+// Event is one orderchat event: the SRS envelope (openapi.yaml: StreamEvent). Switch on
+// ResourceType and decode the meta of the types you handle with Meta; the catalogue grows,
+// so let a type you do not know pass. Raw holds the whole JSON (for
+// apiclient.StreamEvent, whose ValueByDiscriminator gives the generated per-type struct).
 type Event struct {
 	ID           int64     `json:"id"`
 	Resource     string    `json:"resource"`
 	ResourceType string    `json:"resource_type"`
 	CreatedAt    time.Time `json:"created_at"`
 	Data         struct {
-		OrderID  *uuid.UUID     `json:"order_id"`
-		ThreadID *uuid.UUID     `json:"thread_id"`
-		Meta     map[string]any `json:"meta"`
+		OrderID  *uuid.UUID      `json:"order_id"`
+		ThreadID *uuid.UUID      `json:"thread_id"`
+		Meta     json.RawMessage `json:"meta"`
 	} `json:"data"`
 	Raw json.RawMessage `json:"-"`
+}
+
+// Meta decodes the event's meta as M, the generated meta type of its resource_type:
+//
+//	switch e.ResourceType {
+//	case string(apiclient.MessagesNew):
+//		m, err := eventstream.Meta[apiclient.MessageNewMeta](e)
+//		…
+//	default: // a type added after this client was built: skip it
+//	}
+func Meta[M any](e Event) (M, error) {
+	var meta M
+	if err := json.Unmarshal(e.Data.Meta, &meta); err != nil {
+		return meta, fmt.Errorf("event %d (%s): meta: %w", e.ID, e.ResourceType, err)
+	}
+	return meta, nil
 }
 
 // The stream-level events that are not in the log.

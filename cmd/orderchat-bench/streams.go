@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"orderchat/eventstream"
+	"orderchat/gen/apiclient"
 )
 
 // receiver is told of every event a stream receives, with the time it arrived.
@@ -74,10 +75,13 @@ func openStreams(ctx context.Context, urls, tokens []string, parallel int, on re
 
 // seqOf reads the sequence number the poster put in a message ("b<seq>").
 func seqOf(e eventstream.Event) (int, bool) {
-	if e.ResourceType != "messages.new" {
+	if e.ResourceType != string(apiclient.MessagesNew) {
 		return 0, false
 	}
-	text, _ := e.Data.Meta["message_content"].(string)
-	n, err := strconv.Atoi(strings.TrimPrefix(text, "b"))
-	return n, err == nil && strings.HasPrefix(text, "b")
+	meta, err := eventstream.Meta[apiclient.MessageNewMeta](e)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(meta.MessageContent, "b"))
+	return n, err == nil && strings.HasPrefix(meta.MessageContent, "b")
 }

@@ -223,7 +223,7 @@ func TestAKilledServerLosesNoEvent(t *testing.T) {
 		}
 		last = e.ID
 		if e.ResourceType == "messages.new" {
-			texts = append(texts, e.Data.Meta["message_content"].(string))
+			texts = append(texts, messageText(t, e))
 		}
 	}
 	for i, text := range texts {
@@ -295,7 +295,7 @@ func TestAPostgresRestartUnderLoadLosesNoCommittedEvent(t *testing.T) {
 			if e.ResourceType != "messages.new" {
 				continue
 			}
-			text := e.Data.Meta["message_content"].(string)
+			text := messageText(t, e)
 			if seen[text] {
 				t.Fatalf("%s delivered twice", text)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"orderchat/eventstream"
+	"orderchat/gen/apiclient"
 	"orderchat/internal/auth"
 	"orderchat/internal/localdb"
 	"orderchat/internal/testdb"
@@ -144,7 +145,7 @@ func TestTwoInstancesShareOneDatabase(t *testing.T) {
 	var texts []string
 	for range 3 {
 		e := nextEvent(t, events)
-		texts = append(texts, e.Data.Meta["message_content"].(string))
+		texts = append(texts, messageText(t, e))
 	}
 	if strings.Join(texts, "|") != "while A was down a|while A was down b|while A was down c" {
 		t.Fatalf("after the restart: %v", texts)
@@ -269,7 +270,7 @@ func TestADatabaseOutageIsVisibleAndLosesNothing(t *testing.T) {
 	cluster = startCluster(t, dir, cluster.Port())
 	waitStatus(t, in.base+"/readyz", http.StatusOK, 20*time.Second)
 	call(t, "POST", in.base+"/api/messages", adminToken, `{"thread_id":"`+order.ThreadID+`","message_content":"after the outage"}`, 201, nil)
-	if e := nextEvent(t, events); e.ResourceType != "messages.new" || e.Data.Meta["message_content"] != "after the outage" {
+	if e := nextEvent(t, events); e.ResourceType != "messages.new" || messageText(t, e) != "after the outage" {
 		t.Fatalf("after the outage: %+v", e)
 	}
 }
@@ -321,4 +322,14 @@ func restartCluster(t *testing.T, cluster **localdb.Cluster, dir string) {
 	}
 	time.Sleep(time.Second)
 	*cluster = startCluster(t, dir, port)
+}
+
+// messageText is the text of a messages.new event.
+func messageText(t testing.TB, e eventstream.Event) string {
+	t.Helper()
+	meta, err := eventstream.Meta[apiclient.MessageNewMeta](e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return meta.MessageContent
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,8 +44,7 @@ func tail(ctx context.Context, args []string) error {
 			_, err := fmt.Println(string(e.Raw))
 			return err
 		}
-		meta, _ := json.Marshal(e.Data.Meta)
-		_, err := fmt.Printf("%d\t%s\t%s\torder=%s thread=%s\t%s\n", e.ID, e.CreatedAt.Format("15:04:05"), e.ResourceType, idOf(e.Data.OrderID), idOf(e.Data.ThreadID), meta)
+		_, err := fmt.Printf("%d\t%s\t%s\torder=%s thread=%s\t%s\n", e.ID, e.CreatedAt.Format("15:04:05"), e.ResourceType, idOf(e.Data.OrderID), idOf(e.Data.ThreadID), e.Data.Meta)
 		return err
 	})
 	if errors.Is(err, context.Canceled) {

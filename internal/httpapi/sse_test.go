@@ -86,6 +86,16 @@ func (f *follower) quiet(t *testing.T) {
 	}
 }
 
+// messageMeta is the meta of a messages.new event.
+func messageMeta(t testing.TB, e eventstream.Event) apiclient.MessageNewMeta {
+	t.Helper()
+	meta, err := eventstream.Meta[apiclient.MessageNewMeta](e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return meta
+}
+
 func types(events []eventstream.Event) []string {
 	var out []string
 	for _, e := range events {
@@ -111,7 +121,7 @@ func TestSRSSequenceOnBothStreams(t *testing.T) {
 	msg := admin.say(t, order.ThreadId, "Your order is confirmed.")
 	for name, f := range map[string]*follower{"admin": adminStream, "user": userEvents} {
 		got := f.next(t, 1)[0]
-		if got.ResourceType != "messages.new" || got.Data.Meta["message_id"] != msg.MessageId.String() || got.Data.Meta["message_content"] != "Your order is confirmed." {
+		if meta := messageMeta(t, got); got.ResourceType != "messages.new" || meta.MessageId != msg.MessageId || meta.MessageContent != "Your order is confirmed." {
 			t.Fatalf("%s stream: %+v", name, got)
 		}
 	}
@@ -179,7 +189,7 @@ func TestReconnectingReplaysExactlyTheMissedEvents(t *testing.T) {
 	got := again.next(t, 6)
 	var texts []string
 	for i, e := range got {
-		texts = append(texts, e.Data.Meta["message_content"].(string))
+		texts = append(texts, messageMeta(t, e).MessageContent)
 		if i > 0 && e.ID <= got[i-1].ID {
 			t.Fatalf("ids out of order: %d after %d", e.ID, got[i-1].ID)
 		}
@@ -497,7 +507,7 @@ func TestAStreamThatGotNoEventStillResumesWithoutAGap(t *testing.T) {
 		t.Fatalf("no resume point after connecting: %d (resume %v)", f.consumer.LastEventID, f.consumer.Resume)
 	}
 	again := s.followFrom(t, user.token, userStream(user), f.consumer.LastEventID, f.consumer.Resume)
-	if got := again.next(t, 1)[0]; got.Data.Meta["message_content"] != "while away" {
+	if got := again.next(t, 1)[0]; messageMeta(t, got).MessageContent != "while away" {
 		t.Fatalf("after reconnecting: %+v", got)
 	}
 }
