@@ -380,6 +380,8 @@ func (e UpdateThreadRequestIsActive) Valid() bool {
 }
 
 // Binary Raw bytes.
+//
+// Example: (the attachment's bytes, as stored)
 type Binary = openapi_types.File
 
 // CreateMessageRequest Example: {"message_content":"Where is my parcel?","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"}

@@ -402,6 +402,7 @@ export interface components {
         /**
          * Format: binary
          * @description Raw bytes.
+         * @example (the attachment's bytes, as stored)
          */
         Binary: string;
         /**
