@@ -119,6 +119,34 @@ func TestAnAttachmentRoundTrips(t *testing.T) {
 	expect[*apiclient.GetMessageMediaResponse](t, http.StatusNotFound)(admin.api.GetMessageMediaWithResponse(ctx, text.MessageId))
 }
 
+// TestTheGoClientUploadsAnAttachment: the generated Go client's uploadMessage is a
+// working multipart call, idempotent by message_id like the JSON post.
+func TestTheGoClientUploadsAnAttachment(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	user := s.newActor(t, auth.RoleUser)
+	order := user.placeOrder(t)
+	id := uuid.New()
+	upload := func() (*apiclient.UploadMessageResponse, error) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		_ = w.WriteField("thread_id", order.ThreadId.String())
+		_ = w.WriteField("message_id", id.String())
+		part, _ := w.CreateFormFile("media_data", "photo.png")
+		_, _ = part.Write(pngBytes(16))
+		_ = w.Close()
+		return user.api.UploadMessageWithBodyWithResponse(ctx, w.FormDataContentType(), &body)
+	}
+	created := expect[*apiclient.UploadMessageResponse](t, http.StatusCreated)(upload())
+	if created.JSON201.MessageId != id || created.JSON201.Media == nil || created.JSON201.Media.ContentType != "image/png" {
+		t.Fatalf("uploaded: %+v", created.JSON201)
+	}
+	again := expect[*apiclient.UploadMessageResponse](t, http.StatusOK)(upload())
+	if again.JSON200.MessageId != id {
+		t.Fatalf("retry answered another message: %+v", again.JSON200)
+	}
+}
+
 func TestAPDFIsServedAsADownload(t *testing.T) {
 	s := newTestServer(t)
 	user := s.newActor(t, auth.RoleUser)
