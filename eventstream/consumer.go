@@ -34,7 +34,7 @@ type Event struct {
 // Meta decodes the event's meta as M, the generated meta type of its resource_type:
 //
 //	switch e.ResourceType {
-//	case string(apiclient.MessagesNew):
+//	case string(apiclient.MessageNewEventResourceTypeMessagesNew):
 //		m, err := eventstream.Meta[apiclient.MessageNewMeta](e)
 //		…
 //	default: // a type added after this client was built: skip it

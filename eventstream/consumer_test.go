@@ -29,7 +29,7 @@ func TestAnEventTypeThisClientDoesNotKnowPassesThrough(t *testing.T) {
 	err := c.Run(context.Background(), func(e Event) error {
 		types = append(types, e.ResourceType)
 		switch e.ResourceType {
-		case string(apiclient.MessagesNew):
+		case string(apiclient.MessageNewEventResourceTypeMessagesNew):
 			meta, err := Meta[apiclient.MessageNewMeta](e)
 			if err != nil {
 				return err

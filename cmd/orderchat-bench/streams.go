@@ -75,7 +75,7 @@ func openStreams(ctx context.Context, urls, tokens []string, parallel int, on re
 
 // seqOf reads the sequence number the poster put in a message ("b<seq>").
 func seqOf(e eventstream.Event) (int, bool) {
-	if e.ResourceType != string(apiclient.MessagesNew) {
+	if e.ResourceType != string(apiclient.MessageNewEventResourceTypeMessagesNew) {
 		return 0, false
 	}
 	meta, err := eventstream.Meta[apiclient.MessageNewMeta](e)

@@ -2185,6 +2185,14 @@ type UpdateNotificationResponseObject interface {
 
 type UpdateNotification200JSONResponse Notification
 
+func (t UpdateNotification200JSONResponse) MarshalJSON() ([]byte, error) {
+	return Notification(t).MarshalJSON()
+}
+
+func (t *UpdateNotification200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*Notification)(t).UnmarshalJSON(b)
+}
+
 func (response UpdateNotification200JSONResponse) VisitUpdateNotificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer

@@ -6,7 +6,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/oapi-codegen/runtime"
@@ -48,13 +47,13 @@ func (e MediaContentType) Valid() bool {
 
 // Defines values for MessageNewEventResource.
 const (
-	Messages MessageNewEventResource = "messages"
+	MessageNewEventResourceMessages MessageNewEventResource = "messages"
 )
 
 // Valid indicates whether the value is a known member of the MessageNewEventResource enum.
 func (e MessageNewEventResource) Valid() bool {
 	switch e {
-	case Messages:
+	case MessageNewEventResourceMessages:
 		return true
 	default:
 		return false
@@ -63,13 +62,43 @@ func (e MessageNewEventResource) Valid() bool {
 
 // Defines values for MessageNewEventResourceType.
 const (
-	MessagesNew MessageNewEventResourceType = "messages.new"
+	MessageNewEventResourceTypeMessagesNew MessageNewEventResourceType = "messages.new"
 )
 
 // Valid indicates whether the value is a known member of the MessageNewEventResourceType enum.
 func (e MessageNewEventResourceType) Valid() bool {
 	switch e {
-	case MessagesNew:
+	case MessageNewEventResourceTypeMessagesNew:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageNewNotificationResource.
+const (
+	MessageNewNotificationResourceMessages MessageNewNotificationResource = "messages"
+)
+
+// Valid indicates whether the value is a known member of the MessageNewNotificationResource enum.
+func (e MessageNewNotificationResource) Valid() bool {
+	switch e {
+	case MessageNewNotificationResourceMessages:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageNewNotificationResourceType.
+const (
+	MessageNewNotificationResourceTypeMessagesNew MessageNewNotificationResourceType = "messages.new"
+)
+
+// Valid indicates whether the value is a known member of the MessageNewNotificationResourceType enum.
+func (e MessageNewNotificationResourceType) Valid() bool {
+	switch e {
+	case MessageNewNotificationResourceTypeMessagesNew:
 		return true
 	default:
 		return false
@@ -93,13 +122,43 @@ func (e OrderCreatedEventResource) Valid() bool {
 
 // Defines values for OrderCreatedEventResourceType.
 const (
-	OrdersCreated OrderCreatedEventResourceType = "orders.created"
+	OrderCreatedEventResourceTypeOrdersCreated OrderCreatedEventResourceType = "orders.created"
 )
 
 // Valid indicates whether the value is a known member of the OrderCreatedEventResourceType enum.
 func (e OrderCreatedEventResourceType) Valid() bool {
 	switch e {
-	case OrdersCreated:
+	case OrderCreatedEventResourceTypeOrdersCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderCreatedNotificationResource.
+const (
+	OrderCreatedNotificationResourceOrders OrderCreatedNotificationResource = "orders"
+)
+
+// Valid indicates whether the value is a known member of the OrderCreatedNotificationResource enum.
+func (e OrderCreatedNotificationResource) Valid() bool {
+	switch e {
+	case OrderCreatedNotificationResourceOrders:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderCreatedNotificationResourceType.
+const (
+	OrderCreatedNotificationResourceTypeOrdersCreated OrderCreatedNotificationResourceType = "orders.created"
+)
+
+// Valid indicates whether the value is a known member of the OrderCreatedNotificationResourceType enum.
+func (e OrderCreatedNotificationResourceType) Valid() bool {
+	switch e {
+	case OrderCreatedNotificationResourceTypeOrdersCreated:
 		return true
 	default:
 		return false
@@ -153,13 +212,43 @@ func (e OrderUpdatedEventResource) Valid() bool {
 
 // Defines values for OrderUpdatedEventResourceType.
 const (
-	OrdersUpdated OrderUpdatedEventResourceType = "orders.updated"
+	OrderUpdatedEventResourceTypeOrdersUpdated OrderUpdatedEventResourceType = "orders.updated"
 )
 
 // Valid indicates whether the value is a known member of the OrderUpdatedEventResourceType enum.
 func (e OrderUpdatedEventResourceType) Valid() bool {
 	switch e {
-	case OrdersUpdated:
+	case OrderUpdatedEventResourceTypeOrdersUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderUpdatedNotificationResource.
+const (
+	OrderUpdatedNotificationResourceOrders OrderUpdatedNotificationResource = "orders"
+)
+
+// Valid indicates whether the value is a known member of the OrderUpdatedNotificationResource enum.
+func (e OrderUpdatedNotificationResource) Valid() bool {
+	switch e {
+	case OrderUpdatedNotificationResourceOrders:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderUpdatedNotificationResourceType.
+const (
+	OrderUpdatedNotificationResourceTypeOrdersUpdated OrderUpdatedNotificationResourceType = "orders.updated"
+)
+
+// Valid indicates whether the value is a known member of the OrderUpdatedNotificationResourceType enum.
+func (e OrderUpdatedNotificationResourceType) Valid() bool {
+	switch e {
+	case OrderUpdatedNotificationResourceTypeOrdersUpdated:
 		return true
 	default:
 		return false
@@ -315,13 +404,43 @@ func (e ThreadClosedEventResource) Valid() bool {
 
 // Defines values for ThreadClosedEventResourceType.
 const (
-	ThreadsClosed ThreadClosedEventResourceType = "threads.closed"
+	ThreadClosedEventResourceTypeThreadsClosed ThreadClosedEventResourceType = "threads.closed"
 )
 
 // Valid indicates whether the value is a known member of the ThreadClosedEventResourceType enum.
 func (e ThreadClosedEventResourceType) Valid() bool {
 	switch e {
-	case ThreadsClosed:
+	case ThreadClosedEventResourceTypeThreadsClosed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadClosedNotificationResource.
+const (
+	ThreadClosedNotificationResourceThreads ThreadClosedNotificationResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadClosedNotificationResource enum.
+func (e ThreadClosedNotificationResource) Valid() bool {
+	switch e {
+	case ThreadClosedNotificationResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadClosedNotificationResourceType.
+const (
+	ThreadClosedNotificationResourceTypeThreadsClosed ThreadClosedNotificationResourceType = "threads.closed"
+)
+
+// Valid indicates whether the value is a known member of the ThreadClosedNotificationResourceType enum.
+func (e ThreadClosedNotificationResourceType) Valid() bool {
+	switch e {
+	case ThreadClosedNotificationResourceTypeThreadsClosed:
 		return true
 	default:
 		return false
@@ -345,13 +464,43 @@ func (e ThreadReadEventResource) Valid() bool {
 
 // Defines values for ThreadReadEventResourceType.
 const (
-	ThreadsRead ThreadReadEventResourceType = "threads.read"
+	ThreadReadEventResourceTypeThreadsRead ThreadReadEventResourceType = "threads.read"
 )
 
 // Valid indicates whether the value is a known member of the ThreadReadEventResourceType enum.
 func (e ThreadReadEventResourceType) Valid() bool {
 	switch e {
-	case ThreadsRead:
+	case ThreadReadEventResourceTypeThreadsRead:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadReadNotificationResource.
+const (
+	ThreadReadNotificationResourceThreads ThreadReadNotificationResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadReadNotificationResource enum.
+func (e ThreadReadNotificationResource) Valid() bool {
+	switch e {
+	case ThreadReadNotificationResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadReadNotificationResourceType.
+const (
+	ThreadReadNotificationResourceTypeThreadsRead ThreadReadNotificationResourceType = "threads.read"
+)
+
+// Valid indicates whether the value is a known member of the ThreadReadNotificationResourceType enum.
+func (e ThreadReadNotificationResourceType) Valid() bool {
+	switch e {
+	case ThreadReadNotificationResourceTypeThreadsRead:
 		return true
 	default:
 		return false
@@ -568,6 +717,28 @@ type MessageNewMeta struct {
 	Truncated bool  `json:"truncated"`
 }
 
+// MessageNewNotification A `messages.new` event as seen by one recipient.
+type MessageNewNotification struct {
+	CreatedAt time.Time      `json:"created_at"`
+	Data      MessageNewData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                               `json:"is_read"`
+	Resource     MessageNewNotificationResource     `json:"resource"`
+	ResourceType MessageNewNotificationResourceType `json:"resource_type"`
+}
+
+// MessageNewNotificationResource defines model for MessageNewNotification.Resource.
+type MessageNewNotificationResource string
+
+// MessageNewNotificationResourceType defines model for MessageNewNotification.ResourceType.
+type MessageNewNotificationResourceType string
+
 // MessagePreview The newest message of a thread (null when it has none).
 type MessagePreview struct {
 	CreatedAt time.Time `json:"created_at"`
@@ -586,12 +757,13 @@ type MessagePreview struct {
 // Example: eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ
 type NextCursor = string
 
-// Notification One event as seen by one recipient (SRS 12.1): the `Event` itself, discriminated by
-// `resource_type` like every event, plus the recipient's read state.
+// Notification One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
+// recipient's read state, discriminated by `resource_type` like every event (each member
+// is the event type's schema and `ReadState`).
+//
+// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
 type Notification struct {
-	// IsRead Whether the recipient has read this notification.
-	IsRead bool `json:"is_read"`
-	union  json.RawMessage
+	union json.RawMessage
 }
 
 // NotificationList Example: {"items":[{"created_at":"2026-11-25T10:01:00Z","data":{"meta":{"previous_status":"paid","status":"shipped"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1041,"is_read":false,"resource":"orders","resource_type":"orders.updated"}],"next_cursor":null,"unread_count":1}
@@ -669,6 +841,28 @@ type OrderCreatedMeta struct {
 	UserId openapi_types.UUID `json:"user_id"`
 }
 
+// OrderCreatedNotification A `orders.created` event as seen by one recipient.
+type OrderCreatedNotification struct {
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderCreatedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                                 `json:"is_read"`
+	Resource     OrderCreatedNotificationResource     `json:"resource"`
+	ResourceType OrderCreatedNotificationResourceType `json:"resource_type"`
+}
+
+// OrderCreatedNotificationResource defines model for OrderCreatedNotification.Resource.
+type OrderCreatedNotificationResource string
+
+// OrderCreatedNotificationResourceType defines model for OrderCreatedNotification.ResourceType.
+type OrderCreatedNotificationResourceType string
+
 // OrderItem defines model for OrderItem.
 type OrderItem struct {
 	// Name Example: Blue mug
@@ -731,6 +925,28 @@ type OrderUpdatedMeta struct {
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
 }
+
+// OrderUpdatedNotification A `orders.updated` event as seen by one recipient.
+type OrderUpdatedNotification struct {
+	CreatedAt time.Time        `json:"created_at"`
+	Data      OrderUpdatedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                                 `json:"is_read"`
+	Resource     OrderUpdatedNotificationResource     `json:"resource"`
+	ResourceType OrderUpdatedNotificationResourceType `json:"resource_type"`
+}
+
+// OrderUpdatedNotificationResource defines model for OrderUpdatedNotification.Resource.
+type OrderUpdatedNotificationResource string
+
+// OrderUpdatedNotificationResourceType defines model for OrderUpdatedNotification.ResourceType.
+type OrderUpdatedNotificationResourceType string
 
 // Owner Who wrote a message, or whose side a read marker belongs to.
 type Owner string
@@ -924,6 +1140,28 @@ type ThreadClosedMeta struct {
 	ClosedAt time.Time `json:"closed_at"`
 }
 
+// ThreadClosedNotification A `threads.closed` event as seen by one recipient.
+type ThreadClosedNotification struct {
+	CreatedAt time.Time        `json:"created_at"`
+	Data      ThreadClosedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                                 `json:"is_read"`
+	Resource     ThreadClosedNotificationResource     `json:"resource"`
+	ResourceType ThreadClosedNotificationResourceType `json:"resource_type"`
+}
+
+// ThreadClosedNotificationResource defines model for ThreadClosedNotification.Resource.
+type ThreadClosedNotificationResource string
+
+// ThreadClosedNotificationResourceType defines model for ThreadClosedNotification.ResourceType.
+type ThreadClosedNotificationResourceType string
+
 // ThreadList Example: {"items":[{"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type ThreadList struct {
 	Items []Thread `json:"items"`
@@ -972,6 +1210,28 @@ type ThreadReadMeta struct {
 	// Reader Who wrote a message, or whose side a read marker belongs to.
 	Reader Owner `json:"reader"`
 }
+
+// ThreadReadNotification A `threads.read` event as seen by one recipient.
+type ThreadReadNotification struct {
+	CreatedAt time.Time      `json:"created_at"`
+	Data      ThreadReadData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                               `json:"is_read"`
+	Resource     ThreadReadNotificationResource     `json:"resource"`
+	ResourceType ThreadReadNotificationResourceType `json:"resource_type"`
+}
+
+// ThreadReadNotificationResource defines model for ThreadReadNotification.Resource.
+type ThreadReadNotificationResource string
+
+// ThreadReadNotificationResourceType defines model for ThreadReadNotification.ResourceType.
+type ThreadReadNotificationResourceType string
 
 // UpdateNotificationRequest Example: {"is_read":true}
 type UpdateNotificationRequest struct {
@@ -1401,15 +1661,15 @@ func (t *Event) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsOrderCreatedEvent returns the union data inside the Notification as a OrderCreatedEvent
-func (t Notification) AsOrderCreatedEvent() (OrderCreatedEvent, error) {
-	var body OrderCreatedEvent
+// AsOrderCreatedNotification returns the union data inside the Notification as a OrderCreatedNotification
+func (t Notification) AsOrderCreatedNotification() (OrderCreatedNotification, error) {
+	var body OrderCreatedNotification
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrderCreatedEvent overwrites any union data inside the Notification as the provided OrderCreatedEvent
-func (t *Notification) FromOrderCreatedEvent(v OrderCreatedEvent) error {
+// FromOrderCreatedNotification overwrites any union data inside the Notification as the provided OrderCreatedNotification
+func (t *Notification) FromOrderCreatedNotification(v OrderCreatedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1419,8 +1679,8 @@ func (t *Notification) FromOrderCreatedEvent(v OrderCreatedEvent) error {
 	return err
 }
 
-// MergeOrderCreatedEvent performs a merge with any union data inside the Notification, using the provided OrderCreatedEvent
-func (t *Notification) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
+// MergeOrderCreatedNotification performs a merge with any union data inside the Notification, using the provided OrderCreatedNotification
+func (t *Notification) MergeOrderCreatedNotification(v OrderCreatedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1435,15 +1695,15 @@ func (t *Notification) MergeOrderCreatedEvent(v OrderCreatedEvent) error {
 	return err
 }
 
-// AsOrderUpdatedEvent returns the union data inside the Notification as a OrderUpdatedEvent
-func (t Notification) AsOrderUpdatedEvent() (OrderUpdatedEvent, error) {
-	var body OrderUpdatedEvent
+// AsOrderUpdatedNotification returns the union data inside the Notification as a OrderUpdatedNotification
+func (t Notification) AsOrderUpdatedNotification() (OrderUpdatedNotification, error) {
+	var body OrderUpdatedNotification
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrderUpdatedEvent overwrites any union data inside the Notification as the provided OrderUpdatedEvent
-func (t *Notification) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
+// FromOrderUpdatedNotification overwrites any union data inside the Notification as the provided OrderUpdatedNotification
+func (t *Notification) FromOrderUpdatedNotification(v OrderUpdatedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1453,8 +1713,8 @@ func (t *Notification) FromOrderUpdatedEvent(v OrderUpdatedEvent) error {
 	return err
 }
 
-// MergeOrderUpdatedEvent performs a merge with any union data inside the Notification, using the provided OrderUpdatedEvent
-func (t *Notification) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
+// MergeOrderUpdatedNotification performs a merge with any union data inside the Notification, using the provided OrderUpdatedNotification
+func (t *Notification) MergeOrderUpdatedNotification(v OrderUpdatedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1469,15 +1729,15 @@ func (t *Notification) MergeOrderUpdatedEvent(v OrderUpdatedEvent) error {
 	return err
 }
 
-// AsMessageNewEvent returns the union data inside the Notification as a MessageNewEvent
-func (t Notification) AsMessageNewEvent() (MessageNewEvent, error) {
-	var body MessageNewEvent
+// AsMessageNewNotification returns the union data inside the Notification as a MessageNewNotification
+func (t Notification) AsMessageNewNotification() (MessageNewNotification, error) {
+	var body MessageNewNotification
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMessageNewEvent overwrites any union data inside the Notification as the provided MessageNewEvent
-func (t *Notification) FromMessageNewEvent(v MessageNewEvent) error {
+// FromMessageNewNotification overwrites any union data inside the Notification as the provided MessageNewNotification
+func (t *Notification) FromMessageNewNotification(v MessageNewNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1487,8 +1747,8 @@ func (t *Notification) FromMessageNewEvent(v MessageNewEvent) error {
 	return err
 }
 
-// MergeMessageNewEvent performs a merge with any union data inside the Notification, using the provided MessageNewEvent
-func (t *Notification) MergeMessageNewEvent(v MessageNewEvent) error {
+// MergeMessageNewNotification performs a merge with any union data inside the Notification, using the provided MessageNewNotification
+func (t *Notification) MergeMessageNewNotification(v MessageNewNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1503,15 +1763,15 @@ func (t *Notification) MergeMessageNewEvent(v MessageNewEvent) error {
 	return err
 }
 
-// AsThreadClosedEvent returns the union data inside the Notification as a ThreadClosedEvent
-func (t Notification) AsThreadClosedEvent() (ThreadClosedEvent, error) {
-	var body ThreadClosedEvent
+// AsThreadClosedNotification returns the union data inside the Notification as a ThreadClosedNotification
+func (t Notification) AsThreadClosedNotification() (ThreadClosedNotification, error) {
+	var body ThreadClosedNotification
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromThreadClosedEvent overwrites any union data inside the Notification as the provided ThreadClosedEvent
-func (t *Notification) FromThreadClosedEvent(v ThreadClosedEvent) error {
+// FromThreadClosedNotification overwrites any union data inside the Notification as the provided ThreadClosedNotification
+func (t *Notification) FromThreadClosedNotification(v ThreadClosedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1521,8 +1781,8 @@ func (t *Notification) FromThreadClosedEvent(v ThreadClosedEvent) error {
 	return err
 }
 
-// MergeThreadClosedEvent performs a merge with any union data inside the Notification, using the provided ThreadClosedEvent
-func (t *Notification) MergeThreadClosedEvent(v ThreadClosedEvent) error {
+// MergeThreadClosedNotification performs a merge with any union data inside the Notification, using the provided ThreadClosedNotification
+func (t *Notification) MergeThreadClosedNotification(v ThreadClosedNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1537,15 +1797,15 @@ func (t *Notification) MergeThreadClosedEvent(v ThreadClosedEvent) error {
 	return err
 }
 
-// AsThreadReadEvent returns the union data inside the Notification as a ThreadReadEvent
-func (t Notification) AsThreadReadEvent() (ThreadReadEvent, error) {
-	var body ThreadReadEvent
+// AsThreadReadNotification returns the union data inside the Notification as a ThreadReadNotification
+func (t Notification) AsThreadReadNotification() (ThreadReadNotification, error) {
+	var body ThreadReadNotification
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromThreadReadEvent overwrites any union data inside the Notification as the provided ThreadReadEvent
-func (t *Notification) FromThreadReadEvent(v ThreadReadEvent) error {
+// FromThreadReadNotification overwrites any union data inside the Notification as the provided ThreadReadNotification
+func (t *Notification) FromThreadReadNotification(v ThreadReadNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1555,8 +1815,8 @@ func (t *Notification) FromThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
-// MergeThreadReadEvent performs a merge with any union data inside the Notification, using the provided ThreadReadEvent
-func (t *Notification) MergeThreadReadEvent(v ThreadReadEvent) error {
+// MergeThreadReadNotification performs a merge with any union data inside the Notification, using the provided ThreadReadNotification
+func (t *Notification) MergeThreadReadNotification(v ThreadReadNotification) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1586,15 +1846,15 @@ func (t Notification) ValueByDiscriminator() (interface{}, error) {
 	}
 	switch discriminator {
 	case "messages.new":
-		return t.AsMessageNewEvent()
+		return t.AsMessageNewNotification()
 	case "orders.created":
-		return t.AsOrderCreatedEvent()
+		return t.AsOrderCreatedNotification()
 	case "orders.updated":
-		return t.AsOrderUpdatedEvent()
+		return t.AsOrderUpdatedNotification()
 	case "threads.closed":
-		return t.AsThreadClosedEvent()
+		return t.AsThreadClosedNotification()
 	case "threads.read":
-		return t.AsThreadReadEvent()
+		return t.AsThreadReadNotification()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -1602,44 +1862,11 @@ func (t Notification) ValueByDiscriminator() (interface{}, error) {
 
 func (t Notification) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	object["is_read"], err = json.Marshal(t.IsRead)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'is_read': %w", err)
-	}
-
-	b, err = json.Marshal(object)
 	return b, err
 }
 
 func (t *Notification) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["is_read"]; found {
-		err = json.Unmarshal(raw, &t.IsRead)
-		if err != nil {
-			return fmt.Errorf("error reading 'is_read': %w", err)
-		}
-	}
-
 	return err
 }
 

@@ -837,8 +837,9 @@ export interface components {
             updated: number;
         };
         /**
-         * @description One event as seen by one recipient (SRS 12.1): the `Event` itself, discriminated by
-         *     `resource_type` like every event, plus the recipient's read state.
+         * @description One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
+         *     recipient's read state, discriminated by `resource_type` like every event (each member
+         *     is the event type's schema and `ReadState`).
          * @example {
          *       "id": 1042,
          *       "resource": "messages",
@@ -859,9 +860,47 @@ export interface components {
          *       "is_read": false
          *     }
          */
-        Notification: {
-            resource_type: "Notification";
-        } & (Omit<components["schemas"]["Event"], "resource_type"> & components["schemas"]["ReadState"]);
+        Notification: components["schemas"]["OrderCreatedNotification"] | components["schemas"]["OrderUpdatedNotification"] | components["schemas"]["MessageNewNotification"] | components["schemas"]["ThreadClosedNotification"] | components["schemas"]["ThreadReadNotification"];
+        /** @description A `orders.created` event as seen by one recipient. */
+        OrderCreatedNotification: components["schemas"]["OrderCreatedEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "orders.created";
+        };
+        /** @description A `orders.updated` event as seen by one recipient. */
+        OrderUpdatedNotification: components["schemas"]["OrderUpdatedEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "orders.updated";
+        };
+        /** @description A `messages.new` event as seen by one recipient. */
+        MessageNewNotification: components["schemas"]["MessageNewEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "messages.new";
+        };
+        /** @description A `threads.closed` event as seen by one recipient. */
+        ThreadClosedNotification: components["schemas"]["ThreadClosedEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "threads.closed";
+        };
+        /** @description A `threads.read` event as seen by one recipient. */
+        ThreadReadNotification: components["schemas"]["ThreadReadEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "threads.read";
+        };
         /**
          * @example {
          *       "is_read": false

@@ -2,11 +2,13 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/oapi-codegen/runtime"
 
 	"orderchat/gen/api"
 	"orderchat/gen/db"
@@ -67,15 +69,15 @@ func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unrea
 
 // SetNotificationRead marks one of the caller's notifications read or unread.
 func (s *Service) SetNotificationRead(ctx context.Context, p auth.Principal, id int64, isRead bool) (api.Notification, error) {
-	n, err := s.notification(ctx, p, id)
+	row, err := s.notification(ctx, p, id)
 	if err != nil {
 		return api.Notification{}, err
 	}
 	if err := s.q.SetNotificationRead(ctx, db.SetNotificationReadParams{PrincipalID: p.Subject, EventID: id, IsRead: isRead}); err != nil {
 		return api.Notification{}, fmt.Errorf("mark notification %d: %w", id, err)
 	}
-	n.IsRead = isRead
-	return n, nil
+	row.IsRead = isRead
+	return toNotification(row)
 }
 
 // MarkAllNotificationsRead marks the caller's notifications read, up to the newest event
@@ -104,19 +106,14 @@ func (s *Service) MarkAllNotificationsRead(ctx context.Context, p auth.Principal
 	return int(unread), err
 }
 
-func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) (api.Notification, error) {
+// notification is the log row of one of the caller's notifications.
+func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) (db.ListAdminNotificationsRow, error) {
 	if p.IsAdmin() {
 		row, err := s.q.GetAdminNotification(ctx, db.GetAdminNotificationParams{PrincipalID: p.Subject, ID: id})
-		if err != nil {
-			return api.Notification{}, noRows(err, "notification")
-		}
-		return toNotification(db.ListAdminNotificationsRow(row))
+		return db.ListAdminNotificationsRow(row), noRowsOrNil(err, "notification")
 	}
 	row, err := s.q.GetUserNotification(ctx, db.GetUserNotificationParams{PrincipalID: p.Subject, ID: id})
-	if err != nil {
-		return api.Notification{}, noRows(err, "notification")
-	}
-	return toNotification(db.ListAdminNotificationsRow(row))
+	return db.ListAdminNotificationsRow(row), noRowsOrNil(err, "notification")
 }
 
 // toNotification is a log row as its recipient sees it: the Event, with read state.
@@ -125,6 +122,11 @@ func toNotification(r db.ListAdminNotificationsRow) (api.Notification, error) {
 		ID: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, OrderID: r.OrderID, ThreadID: r.ThreadID,
 		Meta: r.Meta, CreatedAt: r.CreatedAt,
 	})
+	if err == nil {
+		// Each member of the Notification union is its event type plus ReadState.
+		readState, _ := json.Marshal(api.ReadState{IsRead: r.IsRead}) // a bool always marshals
+		data, err = runtime.JSONMerge(data, readState)
+	}
 	var n api.Notification
 	if err == nil {
 		err = n.UnmarshalJSON(data)
@@ -132,6 +134,5 @@ func toNotification(r db.ListAdminNotificationsRow) (api.Notification, error) {
 	if err != nil {
 		return api.Notification{}, fmt.Errorf("notification: %w", err)
 	}
-	n.IsRead = r.IsRead
 	return n, nil
 }

@@ -84,7 +84,7 @@ func fitLine(env *envelope) ([]byte, error) {
 	if err != nil || len(dataPrefix)+len(data) <= MaxDataLine {
 		return data, err
 	}
-	if env.ResourceType != string(api.MessagesNew) {
+	if env.ResourceType != string(api.MessageNewEventResourceTypeMessagesNew) {
 		return nil, fmt.Errorf("a %d-byte data line with no text to cut", len(data))
 	}
 	var meta api.MessageNewMeta

@@ -31,7 +31,7 @@ func TestNotificationsReadStateAndReadAll(t *testing.T) {
 	}
 
 	one := expect[*apiclient.UpdateNotificationResponse](t, http.StatusOK)(user.api.UpdateNotificationWithResponse(ctx, noteOf(t, got.Items[1]).ID, apiclient.UpdateNotificationRequest{IsRead: true}))
-	if !one.JSON200.IsRead {
+	if !noteOf(t, *one.JSON200).IsRead {
 		t.Fatal("marked read, answered unread")
 	}
 	if after := list(user, true); len(after.Items) != 2 || after.UnreadCount != 2 {
@@ -41,7 +41,7 @@ func TestNotificationsReadStateAndReadAll(t *testing.T) {
 	if all.JSON200.Updated != 2 {
 		t.Fatalf("read-all updated %d, want 2", all.JSON200.Updated)
 	}
-	if after := list(user, false); after.UnreadCount != 0 || after.Items[0].IsRead != true {
+	if after := list(user, false); after.UnreadCount != 0 || !noteOf(t, after.Items[0]).IsRead {
 		t.Fatalf("after read-all: %+v", after)
 	}
 	// Marking one unread again after read-all works, and new events arrive unread.
