@@ -1,5 +1,5 @@
 // Failed API calls become an ApiError carrying the server's problem+json.
-import type { Problem } from './schema.ts';
+import type { Problem, ProblemType } from './schema.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -14,7 +14,24 @@ export class ApiError extends Error {
 }
 
 function isProblem(body: unknown): body is Problem {
-  return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'type' in body &&
+    typeof body.type === 'string' &&
+    'status' in body &&
+    'title' in body
+  );
+}
+
+/**
+ * The problem `type` of a failed call (the spec's ProblemType catalogue), or
+ * null when it was not an API error with a problem body. Branch on this, not
+ * on the status or the detail text. A newer server may send a type outside the
+ * catalogue: comparisons with the known ones are then simply false.
+ */
+export function problemType(err: unknown): ProblemType | null {
+  return err instanceof ApiError ? (err.problem?.type ?? null) : null;
 }
 
 type FetchResult<T> =

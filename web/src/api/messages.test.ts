@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { message, THREAD } from '../testing/fixtures.ts';
 import { createApiClient } from './client.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, problemType } from './errors.ts';
 import { attachmentProblem, MAX_ATTACHMENT_BYTES, newMessageId, postMessage, walkMessages } from './messages.ts';
 
 /** An API client whose fetch answers from `answer` and records the requests. */
@@ -58,34 +58,67 @@ describe('walkMessages', () => {
 });
 
 describe('postMessage', () => {
-  it('posts JSON with the client message id', async () => {
+  it('posts text as JSON to /messages with the client message id', async () => {
     const id = newMessageId();
     const { api, requests } = apiAnswering(() => json(message(1), 201));
     await postMessage(api, { thread_id: THREAD, message_content: 'hi', message_id: id });
+    expect(requests[0]!.method).toBe('POST');
+    expect(new URL(requests[0]!.url).pathname).toBe('/api/messages');
     expect(requests[0]!.headers.get('Content-Type')).toBe('application/json');
     expect(await requests[0]!.json()).toEqual({ thread_id: THREAD, message_content: 'hi', message_id: id });
   });
 
-  it('posts multipart/form-data with the file as media_data', async () => {
+  it('posts an attachment as multipart/form-data to /messages/upload, the file as media_data', async () => {
+    const id = newMessageId();
     const { api, requests } = apiAnswering(() => json(message(1), 201));
     const file = new File([new Uint8Array([137, 80, 78, 71])], 'dot.png', { type: 'image/png' });
-    await postMessage(api, { thread_id: THREAD, message_content: '', message_id: newMessageId() }, file);
-    const form = await requests[0]!.formData();
-    expect(form.get('thread_id')).toBe(THREAD);
-    expect((form.get('media_data') as File).name).toBe('dot.png');
+    await postMessage(api, { thread_id: THREAD, message_content: 'the receipt', message_id: id }, file);
+    expect(requests[0]!.method).toBe('POST');
+    expect(new URL(requests[0]!.url).pathname).toBe('/api/messages/upload');
     expect(requests[0]!.headers.get('Content-Type')).toMatch(/^multipart\/form-data; boundary=/);
+    expect(requests[0]!.headers.get('Authorization')).toBe('Bearer jwt');
+    const form = await requests[0]!.formData();
+    expect([...form.keys()]).toEqual(['thread_id', 'message_content', 'message_id', 'media_data']);
+    expect(form.get('thread_id')).toBe(THREAD);
+    expect(form.get('message_content')).toBe('the receipt');
+    expect(form.get('message_id')).toBe(id);
+    const part = form.get('media_data') as File;
+    expect(part.name).toBe('dot.png');
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71]));
   });
 
-  it('turns a problem answer into an ApiError', async () => {
+  it('re-sends an attachment with the same message id and an empty text', async () => {
+    const id = newMessageId();
+    const { api, requests } = apiAnswering((r) => json(message(1), r === requests[0] ? 201 : 200));
+    const file = new File([new Uint8Array([1])], 'a.pdf', { type: 'application/pdf' });
+    await postMessage(api, { thread_id: THREAD, message_content: '', message_id: id }, file);
+    await postMessage(api, { thread_id: THREAD, message_content: '', message_id: id }, file);
+    const forms = await Promise.all(requests.map((r) => r.formData()));
+    expect(forms.map((f) => [f.get('message_id'), f.get('message_content')])).toEqual([
+      [id, ''],
+      [id, ''],
+    ]);
+  });
+
+  it('turns a problem answer into an ApiError whose type can be branched on', async () => {
     const { api } = apiAnswering(() =>
-      new Response(JSON.stringify({ type: 'urn:x', title: 'Conflict', status: 409, detail: 'the thread is closed' }), {
-        status: 409,
-        headers: { 'Content-Type': 'application/problem+json' },
-      }),
+      new Response(
+        JSON.stringify({ type: 'urn:orderchat:problem:thread-closed', title: 'Conflict', status: 409, detail: 'the thread is closed' }),
+        { status: 409, headers: { 'Content-Type': 'application/problem+json' } },
+      ),
     );
     const sending = postMessage(api, { thread_id: THREAD, message_content: 'hi', message_id: newMessageId() });
     await expect(sending).rejects.toBeInstanceOf(ApiError);
     await expect(sending).rejects.toMatchObject({ status: 409, message: 'the thread is closed' });
+    expect(problemType(await sending.catch((err: unknown) => err))).toBe('urn:orderchat:problem:thread-closed');
+  });
+
+  it('has no problem type for a failure without a problem body', async () => {
+    const { api } = apiAnswering(() => new Response('bad gateway', { status: 502 }));
+    const err = await postMessage(api, { thread_id: THREAD, message_content: 'hi', message_id: newMessageId() }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502 });
+    expect(problemType(err)).toBeNull();
+    expect(problemType(new Error('x'))).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@
 import { formatBytes } from '../lib/format.ts';
 import type { ApiClient } from './client.ts';
 import { expectOk } from './errors.ts';
-import type { CreateMessageRequest, Message } from './schema.ts';
+import type { CreateMessageRequest, CreateMessageUpload, Message } from './schema.ts';
 
 /** The server's attachment limit: 5 MiB. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -85,24 +85,42 @@ export type NewMessage = Required<Pick<CreateMessageRequest, 'thread_id' | 'mess
 /** How long a send may take before the bubble offers "Retry". */
 const SEND_TIMEOUT_MS = 30_000;
 
-/** Posts a message: JSON, or multipart/form-data when it carries an attachment. */
+/**
+ * Posts a message: `POST /messages` (JSON) for text, `POST /messages/upload`
+ * (multipart/form-data, the file as the part `media_data`) when it carries an
+ * attachment. Both take the same client message_id, so a retry of either
+ * answers with the stored message instead of posting it twice.
+ */
 export async function postMessage(api: ApiClient, message: NewMessage, attachment?: File): Promise<Message> {
   const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
   if (!attachment) {
     return expectOk(api.POST('/messages', { body: message, signal }));
   }
   return expectOk(
-    api.POST('/messages', {
-      body: message,
+    api.POST('/messages/upload', {
+      body: { ...message, media_data: binaryPart(attachment) },
       signal,
-      bodySerializer(fields) {
+      bodySerializer: ({ media_data: _file, ...fields }) => {
         const form = new FormData();
-        for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+        for (const [name, value] of Object.entries(fields)) {
+          if (value !== undefined) form.append(name, value);
+        }
+        // The file part last, with its name: the server reads the fields first.
         form.append('media_data', attachment, attachment.name);
         return form;
       },
     }),
   );
+}
+
+/**
+ * The generated `CreateMessageUpload` types the file part (`format: binary`)
+ * as `string`, as openapi-typescript does without a `transform`; the body
+ * serializer above sends the File itself. This is the one place that bridges
+ * the two.
+ */
+function binaryPart(file: File): CreateMessageUpload['media_data'] {
+  return file as unknown as CreateMessageUpload['media_data'];
 }
 
 /** Downloads an attachment (it needs the bearer header, so no plain <img src>). */

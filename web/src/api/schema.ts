@@ -1,5 +1,7 @@
 // Names for the generated OpenAPI types (gen/ts/schema.d.ts, produced by
-// `npm run gen:ts`). Aliases only: every shape comes from the spec.
+// `npm run gen:ts`). Aliases only: every shape comes from the spec. What the
+// client makes of events that arrive (including types it does not know) is in
+// events.ts.
 import type { components, paths } from '../../../gen/ts/schema';
 
 export type { components, paths };
@@ -12,13 +14,25 @@ export type OrderStatus = Schemas['OrderStatus'];
 export type Thread = Schemas['Thread'];
 export type Message = Schemas['Message'];
 export type Owner = Schemas['Owner'];
-export type Notification = Schemas['Notification'];
 export type Problem = Schemas['Problem'];
+export type ProblemType = Schemas['ProblemType'];
 export type CreateMessageRequest = Schemas['CreateMessageRequest'];
+export type CreateMessageUpload = Schemas['CreateMessageUpload'];
+export type ReadState = Schemas['ReadState'];
+// Not aliased: Schemas['Notification']. openapi-typescript turns its
+// `allOf: [Event, ReadState]` into `{ resource_type: "Notification" } &
+// Omit<Event, "resource_type"> & ReadState`, which loses the discriminant;
+// events.ts defines Notification as Event & ReadState instead.
 
-/** One SSE `data:` payload, discriminated by `resource_type`. */
-export type LiveEvent = Schemas['Event'];
-export type LiveEventType = LiveEvent['resource_type'];
-export type LiveEventOf<T extends LiveEventType> = Extract<LiveEvent, { resource_type: T }>;
+/** One event of the log (the streams, GET /events, GET /notifications), discriminated by `resource_type`. */
+export type KnownEvent = Schemas['Event'];
+export type KnownEventType = KnownEvent['resource_type'];
+export type EventOf<T extends KnownEventType> = Extract<KnownEvent, { resource_type: T }>;
+
+/** One SSE `data:` payload: a KnownEvent or one of the stream's own control events. */
+export type StreamEvent = Schemas['StreamEvent'];
+export type StreamEventOf<T extends StreamEvent['resource_type']> = Extract<StreamEvent, { resource_type: T }>;
 export type StreamResetEvent = Schemas['StreamResetEvent'];
 export type StreamTokenExpiredEvent = Schemas['StreamTokenExpiredEvent'];
+export type StreamControlEvent = StreamResetEvent | StreamTokenExpiredEvent;
+export type StreamControlType = StreamControlEvent['resource_type'];

@@ -1,11 +1,13 @@
 // One event stream per signed-in tab, shared by every component that listens.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
+import type { AnyEvent } from '../api/events.ts';
 import { eventStreamUrl } from '../api/streams.ts';
-import { openEventStream, type DomainEvent, type StreamState } from '../sse/eventStream.ts';
+import { openEventStream, type StreamState } from '../sse/eventStream.ts';
 import { useSessionContext } from './session.tsx';
 
-type Listener = (event: DomainEvent) => void;
+/** Gets every event, unknown types included: check isKnownEvent() before reading `meta`. */
+type Listener = (event: AnyEvent) => void;
 
 interface LiveEventsValue {
   subscribe: (listener: Listener) => () => void;

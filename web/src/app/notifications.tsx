@@ -2,7 +2,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useState, type ReactNode } from 'react';
 
 import { expectOk } from '../api/errors.ts';
-import type { Notification } from '../api/schema.ts';
+import type { Notification } from '../api/events.ts';
+import { fetchNotifications } from '../api/notifications.ts';
 import { createOwnActionLedger, type OwnActionLedger } from '../state/ownActions.ts';
 import {
   BELL_SIZE,
@@ -39,8 +40,8 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (syncGeneration === 0) return;
     let current = true;
-    expectOk(api.GET('/notifications', { params: { query: { limit: BELL_SIZE } } })).then((page) => {
-      if (current) dispatch({ type: 'loaded', items: page.items, unreadCount: page.unread_count });
+    fetchNotifications(api, BELL_SIZE).then((page) => {
+      if (current) dispatch({ type: 'loaded', items: page.items, unreadCount: page.unreadCount });
     }, reportFailure('loading notifications'));
     return () => {
       current = false;

@@ -5,7 +5,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 
-import type { Notification } from '../api/schema.ts';
+import type { Notification } from '../api/events.ts';
 import { useNotifications } from '../app/notifications.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { formatRelativeTime } from '../lib/relativeTime.ts';

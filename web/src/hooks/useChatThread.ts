@@ -2,7 +2,8 @@
 // (optimistic, retried with the same message_id), read markers and closing.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 
-import { ApiError, describeError, expectOk } from '../api/errors.ts';
+import { describeError, expectOk, problemType } from '../api/errors.ts';
+import { isKnownEvent } from '../api/events.ts';
 import { newMessageId, postMessage, walkMessages } from '../api/messages.ts';
 import type { Message, Order } from '../api/schema.ts';
 import { useLiveEvent, useSyncGeneration } from '../app/liveEvents.tsx';
@@ -63,7 +64,8 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
   }, [syncGeneration, refreshThread, refreshMessages]);
 
   useLiveEvent((event) => {
-    if (event.data.thread_id !== threadId) return;
+    // The chat shows the spec's types only; one this client does not know is ignored here.
+    if (!isKnownEvent(event) || event.data.thread_id !== threadId) return;
     if (event.resource_type !== 'messages.new') {
       dispatch({ type: 'event_received', event });
       return;
@@ -83,7 +85,8 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
         dispatch({ type: 'send_succeeded', message: stored });
       } catch (err) {
         dispatch({ type: 'send_failed', messageId, error: describeError(err) });
-        if (err instanceof ApiError && err.status === 409) refreshThread().catch(warn('refreshing the thread'));
+        // Closed meanwhile: reload the thread so that the composer locks.
+        if (problemType(err) === 'urn:orderchat:problem:thread-closed') refreshThread().catch(warn('refreshing the thread'));
       }
     },
     [api, threadId, refreshThread],

@@ -2,6 +2,7 @@
 import { Link } from 'react-router-dom';
 
 import { expectOk } from '../api/errors.ts';
+import { isKnownEvent } from '../api/events.ts';
 import type { Thread } from '../api/schema.ts';
 import { useLiveEvent } from '../app/liveEvents.tsx';
 import { useApi, useSession } from '../app/session.tsx';
@@ -20,7 +21,9 @@ export function InboxPage() {
     [],
   );
   useLiveEvent((event) => {
-    if (event.resource_type !== 'orders.updated') threads.reload();
+    // New threads, messages, closures and read markers change the list; a status
+    // change or a type this client does not know does not.
+    if (isKnownEvent(event) && event.resource_type !== 'orders.updated') threads.reload();
   });
 
   if (viewer.role !== 'admin') {

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
-import { ApiError, describeError, expectOk } from '../api/errors.ts';
+import { describeError, expectOk, problemType } from '../api/errors.ts';
+import { isKnownEvent } from '../api/events.ts';
 import type { Order, OrderStatus } from '../api/schema.ts';
 import { useLiveEvent } from '../app/liveEvents.tsx';
 import { useNotifications } from '../app/notifications.tsx';
@@ -33,7 +34,7 @@ function OrderDetails({ orderId, chatOpen }: { orderId: string; chatOpen: boolea
     [orderId],
   );
   useLiveEvent((event) => {
-    if (event.resource_type === 'orders.updated' && event.data.order_id === orderId) {
+    if (isKnownEvent(event) && event.resource_type === 'orders.updated' && event.data.order_id === orderId) {
       const { status } = event.data.meta;
       order.setData((current) => current && { ...current, status, updated_at: event.created_at });
     }
@@ -144,7 +145,9 @@ function StatusControl({ order, onChanged }: { order: Order; onChanged: (order: 
       );
     } catch (err) {
       withdraw();
-      setError(err instanceof ApiError && err.status === 409 ? 'This order is final and cannot change.' : describeError(err));
+      setError(
+        problemType(err) === 'urn:orderchat:problem:order-final' ? 'This order is final and cannot change.' : describeError(err),
+      );
     } finally {
       setBusy(false);
     }

@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { isKnownEvent, type AnyEvent } from '../api/events.ts';
+import { notificationFromEvent, notificationLabel, notificationTarget } from '../state/notifications.ts';
 import { fakeStreamServer, until } from '../testing/fakeStreamServer.ts';
-import { messageEvent, resetEvent, tokenExpiredEvent } from '../testing/fixtures.ts';
-import { openEventStream, type DomainEvent, type EventStream, type EventStreamOptions, type StreamState } from './eventStream.ts';
+import { inventoryEvent, messageEvent, ORDER, resetEvent, tokenExpiredEvent } from '../testing/fixtures.ts';
+import { openEventStream, type EventStream, type EventStreamOptions, type StreamState } from './eventStream.ts';
 import { MAX_RETRY_MS } from './reconnectDelay.ts';
 
 let stream: EventStream | undefined;
 afterEach(() => stream?.close());
 
 function start(server: ReturnType<typeof fakeStreamServer>, overrides: Partial<EventStreamOptions> = {}) {
-  const events: DomainEvent[] = [];
+  const events: AnyEvent[] = [];
   const states: StreamState[] = [];
   const delays: number[] = [];
   let resets = 0;
@@ -33,7 +35,7 @@ function start(server: ReturnType<typeof fakeStreamServer>, overrides: Partial<E
 }
 
 describe('openEventStream', () => {
-  it('sends the bearer token and dispatches typed events, ignoring heartbeats and unknown types', async () => {
+  it('sends the bearer token and dispatches typed events, ignoring heartbeats and malformed payloads', async () => {
     const server = fakeStreamServer();
     const { events, states } = start(server);
     await until(() => server.connections.length === 1);
@@ -43,7 +45,7 @@ describe('openEventStream', () => {
     expect(conn.headers.has('Last-Event-ID')).toBe(false);
 
     conn.write('retry: 2000\n\n: heartbeat\n\n');
-    conn.write('id: 5\ndata: {"id":5,"resource":"inventory","resource_type":"inventory.updated","data":{}}\n\n');
+    conn.write('id: 5\ndata: {"id":5,"resource_type":"messages.new"}\n\n'); // no data, no created_at
     conn.write('id: 6\ndata: not json\n\n');
     // One event split across chunks at awkward places.
     const frame = `id: 7\ndata: ${JSON.stringify(messageEvent(7))}\n\n`;
@@ -97,15 +99,33 @@ describe('openEventStream', () => {
     expect(events.map((e) => e.id)).toEqual([1, 2, 3]);
   });
 
-  it('resumes after events of types it does not know', async () => {
+  it('delivers an event of a type it does not know as an UnknownEvent, once, and resumes after it', async () => {
     const server = fakeStreamServer();
     const { events } = start(server);
     await until(() => server.connections.length === 1);
-    server.connections[0]!.write('id: 12\ndata: {"id":12,"resource":"inventory","resource_type":"inventory.updated","data":{}}\n\n');
+    server.connections[0]!.send(inventoryEvent(12));
+    server.connections[0]!.send(messageEvent(13));
+    await until(() => events.length === 2, 'both events');
     server.connections[0]!.end();
     await until(() => server.connections.length === 2);
-    expect(server.connections[1]!.headers.get('Last-Event-ID')).toBe('12');
-    expect(events).toEqual([]);
+    expect(server.connections[1]!.headers.get('Last-Event-ID')).toBe('13');
+    server.connections[1]!.send(inventoryEvent(12)); // a replay is not delivered again
+    server.connections[1]!.send(messageEvent(14));
+    await until(() => events.length === 3);
+
+    expect(events.map((e) => [e.id, e.resource_type])).toEqual([
+      [12, 'inventory.updated'],
+      [13, 'messages.new'],
+      [14, 'messages.new'],
+    ]);
+    const unknown = events[0]!;
+    expect(isKnownEvent(unknown)).toBe(false);
+    expect(isKnownEvent(events[1]!)).toBe(true);
+    // What the bell makes of it: a generic entry with a label, its time and a link to the order.
+    const entry = notificationFromEvent(unknown);
+    expect(entry).toMatchObject({ id: 12, created_at: '2026-11-25T10:09:00Z', is_read: false });
+    expect(notificationLabel(entry.resource_type)).toBe('Inventory Updated');
+    expect(notificationTarget(entry)).toBe(`/orders/${ORDER}`);
   });
 
   it('backs off exponentially while connecting fails, honours Retry-After, and starts over once open', async () => {

@@ -2,12 +2,10 @@
 // token in a header, and it lets us choose when to give up.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-import type { LiveEvent, StreamResetEvent, StreamTokenExpiredEvent } from '../api/schema.ts';
+import { isStreamControl, type AnyEvent } from '../api/events.ts';
+import type { StreamTokenExpiredEvent } from '../api/schema.ts';
 import { parseEvent } from './parseEvent.ts';
 import { DEFAULT_RETRY_MS, reconnectDelay } from './reconnectDelay.ts';
-
-/** The events that describe a change (everything but the stream's own `stream.*`). */
-export type DomainEvent = Exclude<LiveEvent, StreamResetEvent | StreamTokenExpiredEvent>;
 
 export type StopReason = 'closed' | 'signed_out' | 'unauthorized' | 'forbidden' | 'token_expired';
 
@@ -21,7 +19,11 @@ export interface EventStreamOptions {
   url: string;
   /** Read before every connection attempt; null stops the stream. */
   getToken: () => string | null;
-  onEvent: (event: DomainEvent) => void;
+  /**
+   * Every event that describes a change (everything but the stream's own
+   * `stream.*`), including types this client does not know (an UnknownEvent).
+   */
+  onEvent: (event: AnyEvent) => void;
   /**
    * What the client holds may be stale: refetch it. Called for the server's
    * stream.reset (the resume point was too old), and when a stream reopens
@@ -107,29 +109,30 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   const handleMessage = (message: EventSourceMessage) => {
     if (stopped) return;
     const event = parseEvent(message.data);
-    // Unknown types are skipped, but they still move the resume point.
+    // A malformed payload is skipped, but it still moves the resume point.
     const id = Number(message.id ?? event?.id);
     const isNew = Number.isFinite(id) && id > resumeId;
     if (isNew) resumeId = id;
     if (!event) return;
-    switch (event.resource_type) {
-      case 'stream.reset':
-        // Its id is the newest event id: resume from there.
-        resumeId = event.id;
-        onReset();
-        return;
-      case 'stream.token_expired':
-        stop('token_expired');
-        onTokenExpired(event);
-        return;
-      default:
-        if (!isNew) return;
-        try {
-          onEvent(event);
-        } catch (err) {
-          // A failing listener must not cost the stream (or the next events).
-          console.error('orderchat: event listener failed', err);
-        }
+    if (isStreamControl(event)) {
+      switch (event.resource_type) {
+        case 'stream.reset':
+          // Its id is the newest event id: resume from there.
+          resumeId = event.id;
+          onReset();
+          return;
+        case 'stream.token_expired':
+          stop('token_expired');
+          onTokenExpired(event);
+          return;
+      }
+    }
+    if (!isNew) return;
+    try {
+      onEvent(event);
+    } catch (err) {
+      // A failing listener must not cost the stream (or the next events).
+      console.error('orderchat: event listener failed', err);
     }
   };
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
+import { isKnownEvent, isStreamControl } from '../api/events.ts';
 import type { Thread } from '../api/schema.ts';
-import { closedEvent, message, messageEvent, readEvent, statusEvent, THREAD, uuid } from '../testing/fixtures.ts';
+import { parseEvent } from '../sse/parseEvent.ts';
+import {
+  closedEvent,
+  inventoryEvent,
+  message,
+  messageEvent,
+  ORDER,
+  readEvent,
+  statusEvent,
+  THREAD,
+  uuid,
+} from '../testing/fixtures.ts';
 import {
   chatReducer,
   initialChatState,
@@ -124,6 +136,24 @@ describe('optimistic send', () => {
       { type: 'history_loaded', messages: [message(5, { owner: 'admin', message_content: 'message 5' })], droppedOlder: false },
     );
     expect(bubbles(state)).toEqual([[uuid(5), 'sent']]);
+  });
+
+  it('ignores an event of a type this client does not know, even one naming this thread', () => {
+    // Through the SSE parsing path, as the stream delivers it to the chat.
+    const unknown = parseEvent(
+      JSON.stringify(inventoryEvent(70, { order_id: ORDER, thread_id: THREAD, meta: { message_id: uuid(1), owner: 'admin' } })),
+    );
+    expect(unknown).toMatchObject({ resource_type: 'inventory.updated', data: { thread_id: THREAD } });
+    if (!unknown || isStreamControl(unknown)) throw new Error('expected an event');
+    expect(isKnownEvent(unknown)).toBe(false);
+    const before = run(
+      asUser(),
+      { type: 'history_loaded', messages: [message(1), message(2, { owner: 'admin' })], droppedOlder: false },
+      { type: 'event_received', event: statusEvent(60, 'shipped', 'paid') },
+    );
+    const after = run(before, { type: 'event_received', event: unknown });
+    expect(after).toBe(before);
+    expect(timelineOf(after)).toEqual(timelineOf(before));
   });
 
   it('ignores events of other threads', () => {

@@ -3,8 +3,8 @@
 // lines. Every change goes through chatReducer, so that the POST answer and
 // the SSE echo of the same message can arrive in either order and still make
 // exactly one bubble: both are upserts keyed by the client-chosen message_id.
+import { isKnownEvent, type AnyEvent } from '../api/events.ts';
 import type { Message, Owner, Thread } from '../api/schema.ts';
-import type { DomainEvent } from '../sse/eventStream.ts';
 
 export type Delivery = 'sending' | 'sent' | 'failed';
 
@@ -45,7 +45,7 @@ export type ChatAction =
   | { type: 'send_failed'; messageId: string; error: string }
   | { type: 'retry_started'; messageId: string }
   | { type: 'own_read_marked'; messageId: string }
-  | { type: 'event_received'; event: DomainEvent };
+  | { type: 'event_received'; event: AnyEvent };
 
 export function initialChatState(threadId: string, viewerSide: Owner): ChatState {
   return {
@@ -114,8 +114,9 @@ function laterMarker(state: ChatState, a: string | null, b: string | null): stri
   return position(b) >= position(a) ? (b ?? a) : a;
 }
 
-function applyEvent(state: ChatState, event: DomainEvent): ChatState {
-  if (event.data.thread_id !== state.threadId) return state;
+function applyEvent(state: ChatState, event: AnyEvent): ChatState {
+  // A type this client does not know is the bell's business (a generic entry), not the chat's.
+  if (!isKnownEvent(event) || event.data.thread_id !== state.threadId) return state;
   switch (event.resource_type) {
     case 'messages.new': {
       const { meta } = event.data;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Notification } from '../api/schema.ts';
-import { closedEvent, messageEvent, ORDER, readEvent, statusEvent, uuid } from '../testing/fixtures.ts';
+import { toNotification, type AnyEvent, type Notification } from '../api/events.ts';
+import {
+  asUnknownEvent,
+  closedEvent,
+  createdEvent,
+  inventoryEvent,
+  messageEvent,
+  ORDER,
+  readEvent,
+  statusEvent,
+  uuid,
+} from '../testing/fixtures.ts';
 import {
   BELL_SIZE,
   emptyNotifications,
@@ -16,6 +26,15 @@ import {
 import { createOwnActionLedger } from './ownActions.ts';
 
 describe('labels and deep links', () => {
+  const examples: Record<string, AnyEvent> = {
+    'messages.new': messageEvent(1),
+    'threads.read': readEvent(2, 'admin', uuid(1)),
+    'orders.updated': statusEvent(3, 'shipped', 'paid'),
+    'threads.closed': closedEvent(4),
+    'orders.created': createdEvent(5),
+    'inventory.updated': asUnknownEvent(inventoryEvent(6)),
+  };
+
   it.each([
     ['messages.new', 'New Message', `/orders/${ORDER}/chat`],
     ['threads.read', 'Message Seen', `/orders/${ORDER}/chat`],
@@ -24,12 +43,24 @@ describe('labels and deep links', () => {
     ['orders.created', 'Order Created', `/orders/${ORDER}`],
     ['inventory.updated', 'Inventory Updated', `/orders/${ORDER}`],
   ])('%s reads "%s" and opens %s', (type, label, target) => {
+    const event = examples[type]!;
+    expect(event.resource_type).toBe(type);
     expect(notificationLabel(type)).toBe(label);
-    expect(notificationTarget({ resource_type: type, data: { order_id: ORDER, meta: {} } })).toBe(target);
+    expect(notificationTarget(event)).toBe(target);
   });
 
   it('has nowhere to go without an order', () => {
-    expect(notificationTarget({ resource_type: 'inventory.updated', data: { meta: {} } })).toBeNull();
+    const noOrder = asUnknownEvent(inventoryEvent(7, { meta: { sku: 'MUG-BLUE' } }));
+    expect(notificationTarget(noOrder)).toBeNull();
+    expect(notificationReference(noOrder)).toBe('');
+    // An order_id that is not a string is no link either.
+    expect(notificationTarget(asUnknownEvent(inventoryEvent(8, { order_id: 42 })))).toBeNull();
+  });
+
+  it('makes a readable label of any type', () => {
+    expect(notificationLabel('inventory.low_stock')).toBe('Inventory Low Stock');
+    expect(notificationLabel('refunds.issued-partially')).toBe('Refunds Issued Partially');
+    expect(notificationLabel('...')).toBe('Notification');
   });
 
   it('describes a live event like a stored notification', () => {
@@ -113,5 +144,57 @@ describe('notificationsReducer', () => {
     expect(state.items).toHaveLength(BELL_SIZE);
     expect(state.items[0]!.id).toBe(BELL_SIZE + 5);
     expect(state.unreadCount).toBe(BELL_SIZE + 5);
+  });
+});
+
+describe('a notification of a type this client does not know', () => {
+  const fromFeed = {
+    ...inventoryEvent(30),
+    is_read: false,
+  };
+
+  it('is kept from GET /notifications as a generic entry', () => {
+    const n = toNotification(fromFeed);
+    expect(n).not.toBeNull();
+    expect(n).toMatchObject({ id: 30, resource_type: 'inventory.updated', created_at: '2026-11-25T10:09:00Z', is_read: false });
+    expect(notificationLabel(n!.resource_type)).toBe('Inventory Updated');
+    expect(notificationDetail(n!)).toBe('');
+    expect(notificationReference(n!)).toBe('Order 0b6f5c1e');
+    expect(notificationTarget(n!)).toBe(`/orders/${ORDER}`);
+  });
+
+  it('is kept from the stream, and always notifies (it names no actor)', () => {
+    const event = asUnknownEvent(inventoryEvent(31));
+    const ledger = createOwnActionLedger();
+    expect(isOwnEvent(event, 'user', ledger)).toBe(false);
+    expect(isOwnEvent(event, 'admin', ledger)).toBe(false);
+    const n = notificationFromEvent(event);
+    expect(n).toMatchObject({ id: 31, resource: 'inventory', resource_type: 'inventory.updated', is_read: false });
+  });
+
+  it('sits in the bell beside known ones: listed, counted, marked read', () => {
+    let state = notificationsReducer(emptyNotifications, {
+      type: 'loaded',
+      items: [toNotification(fromFeed)!, stored(29)],
+      unreadCount: 2,
+    });
+    state = notificationsReducer(state, { type: 'received', notification: notificationFromEvent(asUnknownEvent(inventoryEvent(32))) });
+    expect(state.items.map((n) => [n.id, n.resource_type])).toEqual([
+      [32, 'inventory.updated'],
+      [30, 'inventory.updated'],
+      [29, 'messages.new'],
+    ]);
+    expect(state.unreadCount).toBe(3);
+    state = notificationsReducer(state, { type: 'marked_read', id: 30 });
+    expect(state.items.find((n) => n.id === 30)!.is_read).toBe(true);
+    expect(state.unreadCount).toBe(2);
+  });
+
+  it('is left out only when it lacks the envelope every event has', () => {
+    expect(toNotification({ ...fromFeed, is_read: undefined })).toBeNull();
+    expect(toNotification({ ...fromFeed, created_at: 'yesterday' })).toBeNull();
+    expect(toNotification({ ...fromFeed, data: null })).toBeNull();
+    expect(toNotification({ ...fromFeed, id: '30' })).toBeNull();
+    expect(toNotification('inventory.updated')).toBeNull();
   });
 });

@@ -1,11 +1,13 @@
 // The bell: what a notification is called, where clicking it leads, which
-// live events become one, and the list's state.
-import type { Notification, Owner } from '../api/schema.ts';
-import type { DomainEvent } from '../sse/eventStream.ts';
+// live events become one, and the list's state. A notification of a type this
+// client does not know is a generic entry: a label made from its type, its
+// time, and a link to its order when it names one.
+import { isKnownEvent, isKnownEventType, type AnyEvent, type Notification } from '../api/events.ts';
+import type { KnownEventType, Owner } from '../api/schema.ts';
 import { shortId } from '../lib/format.ts';
 import type { OwnActionLedger } from './ownActions.ts';
 
-const LABELS: Record<DomainEvent['resource_type'], string> = {
+const LABELS: Record<KnownEventType, string> = {
   'messages.new': 'New Message',
   'orders.created': 'Order Created',
   'orders.updated': 'Order Updated',
@@ -15,71 +17,59 @@ const LABELS: Record<DomainEvent['resource_type'], string> = {
 
 /** "New Message" for messages.new; a type this client does not know reads "Inventory Updated". */
 export function notificationLabel(resourceType: string): string {
-  if (Object.hasOwn(LABELS, resourceType)) return LABELS[resourceType as DomainEvent['resource_type']];
-  return resourceType
-    .split(/[._]/)
+  if (isKnownEventType(resourceType)) return LABELS[resourceType];
+  const words = resourceType
+    .split(/[._\-\s]+/)
     .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1));
+  return words.length > 0 ? words.join(' ') : 'Notification';
 }
 
-/** The page a notification opens: the chat for message activity, else the order. */
-export function notificationTarget(n: Pick<Notification, 'resource_type' | 'data'>): string | null {
+/** The page a notification opens: the chat for message activity, else the order; null without an order. */
+export function notificationTarget(n: AnyEvent): string | null {
   const orderId = n.data.order_id;
   if (!orderId) return null;
   const order = `/orders/${encodeURIComponent(orderId)}`;
   return n.resource_type === 'messages.new' || n.resource_type === 'threads.read' ? `${order}/chat` : order;
 }
 
-function metaText(n: Notification, key: string): string | undefined {
-  const value = n.data.meta[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** One line under the label: what happened, in words. */
-export function notificationDetail(n: Notification): string {
+/** One line under the label: what happened, in words (nothing for a type this client does not know). */
+export function notificationDetail(n: AnyEvent): string {
+  if (!isKnownEvent(n)) return '';
   switch (n.resource_type) {
     case 'messages.new': {
-      const who = metaText(n, 'owner') === 'admin' ? 'Support' : 'Customer';
-      const text = metaText(n, 'message_content') || (n.data.meta['has_media'] ? 'sent an attachment' : '');
-      return `${who}: ${text}`;
+      const { owner, message_content: text, has_media: hasMedia } = n.data.meta;
+      return `${owner === 'admin' ? 'Support' : 'Customer'}: ${text || (hasMedia ? 'sent an attachment' : '')}`;
     }
     case 'orders.updated':
-      return `Status: ${metaText(n, 'previous_status') ?? '?'} → ${metaText(n, 'status') ?? '?'}`;
+      return `Status: ${n.data.meta.previous_status} → ${n.data.meta.status}`;
     case 'orders.created':
       return 'A new order was placed';
     case 'threads.closed':
       return 'The chat was closed';
     case 'threads.read':
-      return metaText(n, 'reader') === 'admin' ? 'Support read your messages' : 'The customer read your messages';
-    default:
-      return '';
+      return n.data.meta.reader === 'admin' ? 'Support read your messages' : 'The customer read your messages';
   }
 }
 
 /** "Order 0b6f5c1e" */
-export function notificationReference(n: Notification): string {
+export function notificationReference(n: AnyEvent): string {
   return n.data.order_id ? `Order ${shortId(n.data.order_id)}` : '';
 }
 
-export function notificationFromEvent(event: DomainEvent): Notification {
-  return {
-    id: event.id,
-    resource: event.resource,
-    resource_type: event.resource_type,
-    data: event.data,
-    created_at: event.created_at,
-    is_read: false,
-  };
+export function notificationFromEvent(event: AnyEvent): Notification {
+  return { ...event, is_read: false };
 }
 
 /**
  * Whether the viewer caused `event` (the server leaves those out of
  * GET /notifications). Messages and read markers name their side; order
  * creation is always the customer's; admin changes are matched against the
- * ledger of what this tab did.
+ * ledger of what this tab did. A type this client does not know names no
+ * actor: it notifies.
  */
-export function isOwnEvent(event: DomainEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
+export function isOwnEvent(event: AnyEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
+  if (!isKnownEvent(event)) return false;
   switch (event.resource_type) {
     case 'messages.new':
       return event.data.meta.owner === viewerSide;

@@ -2,7 +2,7 @@
 // is not shown to the viewer as a notification. Events do not name their
 // actor; the server leaves the caller's own actions out of GET /notifications,
 // and the live list must agree with it.
-import type { DomainEvent } from '../sse/eventStream.ts';
+import type { KnownEvent } from '../api/schema.ts';
 
 /** An expectation older than this is forgotten (its event will not come). */
 const TTL_MS = 60_000;
@@ -13,7 +13,7 @@ export interface OwnActionLedger {
   /** Before closing a thread. */
   expectThreadClose(orderId: string): () => void;
   /** True (once) when `event` is the echo of an expected change. */
-  claims(event: DomainEvent): boolean;
+  claims(event: KnownEvent): boolean;
 }
 
 export function createOwnActionLedger(now: () => number = Date.now): OwnActionLedger {
@@ -23,7 +23,7 @@ export function createOwnActionLedger(now: () => number = Date.now): OwnActionLe
     expected.set(key, now());
     return () => void expected.delete(key);
   };
-  const keyOf = (event: DomainEvent): string | null => {
+  const keyOf = (event: KnownEvent): string | null => {
     switch (event.resource_type) {
       case 'orders.updated':
         return `status:${event.data.order_id}:${event.data.meta.status}`;

@@ -1,13 +1,12 @@
 // Test helper. A scripted stand-in for the server's SSE endpoint, for unit tests: every
 // fetch becomes a Connection the test writes frames into.
-import type { LiveEvent } from '../api/schema.ts';
 
 export interface Connection {
   headers: Headers;
   /** Writes raw SSE text. */
   write(text: string): void;
-  /** Writes `id:` + `data:` for an event. */
-  send(event: LiveEvent): void;
+  /** Writes `id:` + `data:` for an event (any JSON with an id: a typed event, or one of a type the client does not know). */
+  send(event: { id: number }): void;
   /** Ends the response body (the server closed the stream). */
   end(): void;
 }

@@ -1,5 +1,6 @@
 // Test helper: events and messages shaped as the server sends them.
-import type { LiveEventOf, Message } from '../api/schema.ts';
+import { isKnownEvent, isStreamControl, toEvent, type UnknownEvent } from '../api/events.ts';
+import type { EventOf, Message, StreamEventOf } from '../api/schema.ts';
 
 export const ORDER = '0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e';
 export const THREAD = '5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b';
@@ -12,8 +13,8 @@ export function uuid(n: number): string {
 /** A messages.new event as the server sends it. */
 export function messageEvent(
   id: number,
-  meta: Partial<LiveEventOf<'messages.new'>['data']['meta']> = {},
-): LiveEventOf<'messages.new'> {
+  meta: Partial<EventOf<'messages.new'>['data']['meta']> = {},
+): EventOf<'messages.new'> {
   return {
     id,
     resource: 'messages',
@@ -35,7 +36,21 @@ export function messageEvent(
   };
 }
 
-export function statusEvent(id: number, status: 'paid' | 'shipped', previous: 'pending' | 'paid'): LiveEventOf<'orders.updated'> {
+export function createdEvent(id: number): EventOf<'orders.created'> {
+  return {
+    id,
+    resource: 'orders',
+    resource_type: 'orders.created',
+    data: {
+      order_id: ORDER,
+      thread_id: THREAD,
+      meta: { user_id: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b', status: 'pending', total_cents: 2500, item_count: 1 },
+    },
+    created_at: '2026-11-25T10:00:00Z',
+  };
+}
+
+export function statusEvent(id: number, status: 'paid' | 'shipped', previous: 'pending' | 'paid'): EventOf<'orders.updated'> {
   return {
     id,
     resource: 'orders',
@@ -45,7 +60,7 @@ export function statusEvent(id: number, status: 'paid' | 'shipped', previous: 'p
   };
 }
 
-export function closedEvent(id: number): LiveEventOf<'threads.closed'> {
+export function closedEvent(id: number): EventOf<'threads.closed'> {
   return {
     id,
     resource: 'threads',
@@ -55,7 +70,7 @@ export function closedEvent(id: number): LiveEventOf<'threads.closed'> {
   };
 }
 
-export function readEvent(id: number, reader: 'user' | 'admin', messageId: string): LiveEventOf<'threads.read'> {
+export function readEvent(id: number, reader: 'user' | 'admin', messageId: string): EventOf<'threads.read'> {
   return {
     id,
     resource: 'threads',
@@ -65,7 +80,7 @@ export function readEvent(id: number, reader: 'user' | 'admin', messageId: strin
   };
 }
 
-export function resetEvent(id: number): LiveEventOf<'stream.reset'> {
+export function resetEvent(id: number): StreamEventOf<'stream.reset'> {
   return {
     id,
     resource: 'stream',
@@ -75,7 +90,7 @@ export function resetEvent(id: number): LiveEventOf<'stream.reset'> {
   };
 }
 
-export function tokenExpiredEvent(id: number): LiveEventOf<'stream.token_expired'> {
+export function tokenExpiredEvent(id: number): StreamEventOf<'stream.token_expired'> {
   return {
     id,
     resource: 'stream',
@@ -83,6 +98,28 @@ export function tokenExpiredEvent(id: number): LiveEventOf<'stream.token_expired
     data: { meta: { expired_at: '2026-11-25T11:00:00Z' } },
     created_at: '2026-11-25T11:00:00Z',
   };
+}
+
+/**
+ * An event of a type this client does not know, as a newer server would send
+ * it (plain JSON: only the parser may turn it into an UnknownEvent). Pass
+ * `data` to replace the default one, which names the order and the thread.
+ */
+export function inventoryEvent(id: number, data: Record<string, unknown> = {}): Record<string, unknown> & { id: number } {
+  return {
+    id,
+    resource: 'inventory',
+    resource_type: 'inventory.updated',
+    data: Object.keys(data).length > 0 ? data : { order_id: ORDER, thread_id: THREAD, meta: { sku: 'MUG-BLUE', on_hand: 3 } },
+    created_at: '2026-11-25T10:09:00Z',
+  };
+}
+
+/** `raw` through the parsing boundary, which must make it an UnknownEvent. */
+export function asUnknownEvent(raw: unknown): UnknownEvent {
+  const event = toEvent(raw);
+  if (!event || isStreamControl(event) || isKnownEvent(event)) throw new Error(`not an unknown event: ${JSON.stringify(raw)}`);
+  return event;
 }
 
 /** A stored message; `n` picks its id and its minute. */
