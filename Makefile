@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e screenshots bench bench-smoke clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e test-partners screenshots bench bench-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,7 +46,7 @@ lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
-test: lint check-generated web test-go fuzz test-web test-e2e bench-smoke ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests, a smoke run of the load generator
+test: lint check-generated web test-go fuzz test-web test-e2e test-partners bench-smoke ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests, partner clients, a smoke run of the load generator
 
 test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
 	$(GO) test -race -count=1 ./...
@@ -70,6 +70,9 @@ test-web: $(NPM_OK) ## web type check and unit tests
 
 test-e2e: build ## the web UI in headless Debian Chromium against a real server and PostgreSQL
 	npm run --silent test:e2e
+
+test-partners: build ## clients from two other TypeScript generators (hey-api, orval), type-checked strict, against a real server
+	npm run --silent test:partners
 
 screenshots: build ## refresh the README's screenshots (docs/screenshots/) from the browser tests
 	UPDATE_SCREENSHOTS=1 npm run --silent test:e2e
