@@ -72,6 +72,14 @@ type OrderItem struct {
 	UnitPriceCents int64
 }
 
+type SseSession struct {
+	SessionHash []byte
+	PrincipalID uuid.UUID
+	Email       string
+	Role        string
+	ExpiresAt   time.Time
+}
+
 type SseTicket struct {
 	TicketHash     []byte
 	PrincipalID    uuid.UUID

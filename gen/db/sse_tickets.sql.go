@@ -12,6 +12,18 @@ import (
 	"github.com/google/uuid"
 )
 
+const deleteExpiredStreamSessions = `-- name: DeleteExpiredStreamSessions :execrows
+DELETE FROM sse_sessions WHERE expires_at <= now()
+`
+
+func (q *Queries) DeleteExpiredStreamSessions(ctx context.Context) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteExpiredStreamSessions)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteExpiredTickets = `-- name: DeleteExpiredTickets :execrows
 DELETE FROM sse_tickets WHERE expires_at <= now()
 `
@@ -51,27 +63,66 @@ func (q *Queries) InsertTicket(ctx context.Context, arg InsertTicketParams) erro
 }
 
 const redeemTicket = `-- name: RedeemTicket :one
-DELETE FROM sse_tickets
-WHERE ticket_hash = $1 AND expires_at > now()
-RETURNING principal_id, email, role, token_expires_at
+WITH redeemed AS (
+    DELETE FROM sse_tickets
+    WHERE ticket_hash = $2 AND expires_at > now()
+    RETURNING principal_id, email, role, token_expires_at
+)
+INSERT INTO sse_sessions (session_hash, principal_id, email, role, expires_at)
+SELECT $1, principal_id, email, role, token_expires_at
+FROM redeemed
+WHERE token_expires_at > now()
+RETURNING principal_id, email, role, expires_at
 `
 
-type RedeemTicketRow struct {
-	PrincipalID    uuid.UUID
-	Email          string
-	Role           string
-	TokenExpiresAt time.Time
+type RedeemTicketParams struct {
+	SessionHash []byte
+	TicketHash  []byte
 }
 
-// RedeemTicket consumes a live ticket: a second redemption finds nothing.
-func (q *Queries) RedeemTicket(ctx context.Context, ticketHash []byte) (RedeemTicketRow, error) {
-	row := q.db.QueryRow(ctx, redeemTicket, ticketHash)
+type RedeemTicketRow struct {
+	PrincipalID uuid.UUID
+	Email       string
+	Role        string
+	ExpiresAt   time.Time
+}
+
+// RedeemTicket consumes a live ticket (a second redemption finds nothing) whose token has
+// not expired and, in the same statement, opens a stream session for its principal that
+// expires with that token.
+func (q *Queries) RedeemTicket(ctx context.Context, arg RedeemTicketParams) (RedeemTicketRow, error) {
+	row := q.db.QueryRow(ctx, redeemTicket, arg.SessionHash, arg.TicketHash)
 	var i RedeemTicketRow
 	err := row.Scan(
 		&i.PrincipalID,
 		&i.Email,
 		&i.Role,
-		&i.TokenExpiresAt,
+		&i.ExpiresAt,
+	)
+	return i, err
+}
+
+const streamSession = `-- name: StreamSession :one
+SELECT principal_id, email, role, expires_at
+FROM sse_sessions
+WHERE session_hash = $1
+`
+
+type StreamSessionRow struct {
+	PrincipalID uuid.UUID
+	Email       string
+	Role        string
+	ExpiresAt   time.Time
+}
+
+func (q *Queries) StreamSession(ctx context.Context, sessionHash []byte) (StreamSessionRow, error) {
+	row := q.db.QueryRow(ctx, streamSession, sessionHash)
+	var i StreamSessionRow
+	err := row.Scan(
+		&i.PrincipalID,
+		&i.Email,
+		&i.Role,
+		&i.ExpiresAt,
 	)
 	return i, err
 }

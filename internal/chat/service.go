@@ -15,6 +15,7 @@ import (
 	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
+	"orderchat/internal/events"
 	"orderchat/internal/media"
 )
 
@@ -34,6 +35,8 @@ type EventLog interface {
 	// Settled waits briefly until the streams have been handed every event up to atLeast
 	// and returns the newest id they have been handed: no smaller id can appear later.
 	Settled(ctx context.Context, atLeast int64) int64
+	// Feed reads a page of the settled log for one audience, waiting for one when asked.
+	Feed(ctx context.Context, r events.FeedRequest) (events.FeedPage, error)
 }
 
 // New returns a Service over pool, storing attachments in store.

@@ -87,6 +87,7 @@ type Hub struct {
 	users      map[uuid.UUID]map[*Subscriber]struct{}
 	streams    map[uuid.UUID]int // open streams per principal
 	subscribed int               // streams ever opened: deals heartbeat slices round-robin
+	polls      pollers           // feed requests waiting for an event (feed.go)
 
 	settler  settler       // used by the listener goroutine only
 	instance string        // this hub's NOTIFY payload: its own announcements are not news
@@ -362,6 +363,7 @@ func (h *Hub) broadcast(e Event) {
 	if e.Frame == nil { // nothing to show: an event that cannot be encoded, or a rolled-back id
 		return
 	}
+	h.polls.wake(e)
 	for s := range h.admins {
 		h.deliver(s, e)
 	}

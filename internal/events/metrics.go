@@ -11,6 +11,7 @@ type metrics struct {
 	resets    prometheus.Counter
 	position  prometheus.Gauge
 	settle    *prometheus.HistogramVec
+	polling   prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -40,6 +41,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Help:    "How long a read of the event log waited for the transactions that were running when it began (see README, ordering), by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
 	}, []string{"path"})
-	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position, m.settle)
+	m.polling = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "orderchat_event_feed_waiting", Help: "Event feed requests waiting for an event (long polling with wait).",
+	})
+	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position, m.settle, m.polling)
 	return m
 }

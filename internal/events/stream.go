@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,8 +19,9 @@ import (
 type StreamRequest struct {
 	Principal   uuid.UUID
 	Audience    Audience
-	LastEventID *int64    // resume after this id (nil: live only)
-	ExpiresAt   time.Time // the credential's expiry: the stream ends then
+	LastEventID *int64      // resume after this id (nil: live only)
+	ExpiresAt   time.Time   // the credential's expiry: the stream ends then
+	Header      http.Header // more headers of the 200 response (a Set-Cookie, say)
 }
 
 // errDropped ends a stream whose queue overflowed.
@@ -47,6 +49,9 @@ func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamReques
 	header.Set("Content-Type", "text/event-stream")
 	header.Set("Cache-Control", "no-cache, no-store")
 	header.Set("X-Accel-Buffering", "no")
+	for name, values := range req.Header {
+		header[name] = append(header[name], values...)
+	}
 
 	s := &stream{hub: h}
 	rc := http.NewResponseController(w)
@@ -65,9 +70,11 @@ func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamReques
 	// The body is delimited by closing the connection, so no chunked framing is needed.
 	_ = conn.SetReadDeadline(time.Time{})
 	s.out, s.flush, s.deadline = conn, func() error { return nil }, conn.SetWriteDeadline
-	head := "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache, no-store\r\n" +
-		"X-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
-	if err := s.write([]byte(head)); err == nil {
+	head := bytes.NewBufferString("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache, no-store\r\n" +
+		"X-Accel-Buffering: no\r\nConnection: close\r\n")
+	_ = req.Header.Write(head) // never fails on a buffer; turns any newline in a value into a space
+	head.WriteString("\r\n")
+	if err := s.write(head.Bytes()); err == nil {
 		err = s.open(ctx, req, liveFrom)
 	}
 	if err != nil {

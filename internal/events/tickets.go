@@ -18,8 +18,10 @@ import (
 // TicketTTL is how long a stream ticket can be redeemed.
 const TicketTTL = 60 * time.Second
 
-// Tickets issues and redeems single-use stream tickets. They live in the database, so a
-// ticket issued by one instance can open a stream on another.
+// Tickets issues and redeems single-use stream tickets, and keeps the stream sessions that
+// redeeming one opens (the `orderchat_stream` cookie). Both live in the database, so a
+// ticket issued by one instance can open a stream on another, and a session outlives a
+// restart.
 type Tickets struct {
 	q *db.Queries
 }
@@ -32,13 +34,12 @@ var ErrBadTicket = errors.New("invalid or expired ticket")
 
 // Issue creates a ticket for p; only its hash is stored.
 func (t *Tickets) Issue(ctx context.Context, p auth.Principal) (string, time.Time, error) {
-	raw := make([]byte, 24)
-	if _, err := rand.Read(raw); err != nil {
+	ticket, err := secret("tk_")
+	if err != nil {
 		return "", time.Time{}, err
 	}
-	ticket := "tk_" + base64.RawURLEncoding.EncodeToString(raw)
 	expires := time.Now().Add(TicketTTL).UTC()
-	err := t.q.InsertTicket(ctx, db.InsertTicketParams{
+	err = t.q.InsertTicket(ctx, db.InsertTicketParams{
 		TicketHash: hash(ticket), PrincipalID: p.Subject, Email: p.Email, Role: string(p.Role),
 		TokenExpiresAt: p.ExpiresAt, ExpiresAt: expires,
 	})
@@ -48,25 +49,64 @@ func (t *Tickets) Issue(ctx context.Context, p auth.Principal) (string, time.Tim
 	return ticket, expires, nil
 }
 
-// Redeem consumes a ticket and returns the principal it was issued to, with the expiry
-// of the token that asked for it.
-func (t *Tickets) Redeem(ctx context.Context, ticket string) (auth.Principal, error) {
-	row, err := t.q.RedeemTicket(ctx, hash(ticket))
+// Redeem consumes a ticket and opens a stream session for the principal it was issued
+// to: it returns that principal, with the expiry of the token that asked for the ticket,
+// and the session's secret (the stream cookie's value), which lasts until that expiry.
+// Only the secret's hash is stored.
+func (t *Tickets) Redeem(ctx context.Context, ticket string) (auth.Principal, string, error) {
+	session, err := secret("st_")
+	if err != nil {
+		return auth.Principal{}, "", err
+	}
+	row, err := t.q.RedeemTicket(ctx, db.RedeemTicketParams{TicketHash: hash(ticket), SessionHash: hash(session)})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return auth.Principal{}, ErrBadTicket
+		return auth.Principal{}, "", ErrBadTicket
 	}
 	if err != nil {
-		return auth.Principal{}, fmt.Errorf("redeem ticket: %w", err)
+		return auth.Principal{}, "", fmt.Errorf("redeem ticket: %w", err)
 	}
-	if !row.TokenExpiresAt.After(time.Now()) {
-		return auth.Principal{}, ErrBadTicket
-	}
-	return auth.Principal{Subject: row.PrincipalID, Email: row.Email, Role: auth.Role(row.Role), ExpiresAt: row.TokenExpiresAt}, nil
+	return auth.Principal{Subject: row.PrincipalID, Email: row.Email, Role: auth.Role(row.Role), ExpiresAt: row.ExpiresAt}, session, nil
 }
 
-// Sweep deletes expired tickets.
+// ErrBadSession is an unknown stream session; ErrSessionExpired one whose token expired.
+var (
+	ErrBadSession     = errors.New("invalid stream session")
+	ErrSessionExpired = errors.New("stream session expired")
+)
+
+// Session returns the principal of a stream session opened by Redeem, as often as asked
+// until the session expires.
+func (t *Tickets) Session(ctx context.Context, session string) (auth.Principal, error) {
+	row, err := t.q.StreamSession(ctx, hash(session))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return auth.Principal{}, ErrBadSession
+	}
+	if err != nil {
+		return auth.Principal{}, fmt.Errorf("read stream session: %w", err)
+	}
+	if !row.ExpiresAt.After(time.Now()) {
+		return auth.Principal{}, ErrSessionExpired
+	}
+	return auth.Principal{Subject: row.PrincipalID, Email: row.Email, Role: auth.Role(row.Role), ExpiresAt: row.ExpiresAt}, nil
+}
+
+// Sweep deletes expired tickets and stream sessions.
 func (t *Tickets) Sweep(ctx context.Context) (int64, error) {
-	return t.q.DeleteExpiredTickets(ctx)
+	tickets, err := t.q.DeleteExpiredTickets(ctx)
+	if err != nil {
+		return tickets, err
+	}
+	sessions, err := t.q.DeleteExpiredStreamSessions(ctx)
+	return tickets + sessions, err
+}
+
+// secret is a new random credential: prefix and 24 random bytes, base64url.
+func secret(prefix string) (string, error) {
+	raw := make([]byte, 24)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
 func hash(ticket string) []byte {

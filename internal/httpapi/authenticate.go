@@ -1,14 +1,20 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"orderchat/internal/auth"
 	"orderchat/internal/events"
 )
+
+// streamCookieName is the stream session cookie (openapi.yaml: the streamCookie scheme).
+const streamCookieName = "orderchat_stream"
 
 // authenticator turns a request's credentials into the calling principal.
 type authenticator struct {
@@ -18,31 +24,106 @@ type authenticator struct {
 
 // authenticate accepts the credentials the operation's security requirements allow: the
 // bearer header always; on the SSE endpoints also a `ticket` (sseTicket) or an
-// `access_token` (accessTokenQuery) in the query.
-func (a *authenticator) authenticate(r *http.Request, requirements openapi3.SecurityRequirements) (auth.Principal, error) {
+// `access_token` (accessTokenQuery) in the query, or the stream cookie (streamCookie).
+//
+// Redeeming a ticket opens a stream session: the cookie returned is to be set on the
+// stream's response. A browser's EventSource reconnects by itself to the same URL, with
+// the spent ticket and that cookie, so a spent ticket gives way to a valid cookie.
+func (a *authenticator) authenticate(r *http.Request, requirements openapi3.SecurityRequirements) (auth.Principal, *http.Cookie, error) {
 	token, ok := auth.ParseBearer(r.Header.Get("Authorization"))
 	if ticket := r.URL.Query().Get("ticket"); !ok && ticket != "" && allows(requirements, "sseTicket") {
-		principal, err := a.tickets.Redeem(r.Context(), ticket)
-		if errors.Is(err, events.ErrBadTicket) {
-			return auth.Principal{}, statusProblem(http.StatusUnauthorized, "invalid, used or expired ticket")
+		principal, session, err := a.tickets.Redeem(r.Context(), ticket)
+		switch {
+		case err == nil:
+			return principal, streamCookie(r, session, principal.ExpiresAt), nil
+		case !errors.Is(err, events.ErrBadTicket):
+			return auth.Principal{}, nil, err
 		}
-		return principal, err
+		if principal, found, err := a.session(r, requirements); found {
+			return principal, nil, err
+		}
+		return auth.Principal{}, nil, statusProblem(http.StatusUnauthorized, "invalid, used or expired ticket")
 	}
 	if !ok && allows(requirements, "accessTokenQuery") {
 		token = r.URL.Query().Get("access_token")
 		ok = token != ""
 	}
 	if !ok {
-		return auth.Principal{}, statusProblem(http.StatusUnauthorized, "a bearer token is required")
+		if principal, found, err := a.session(r, requirements); found {
+			return principal, nil, err
+		}
+		return auth.Principal{}, nil, statusProblem(http.StatusUnauthorized, "a bearer token is required")
 	}
 	principal, err := a.verifier.Verify(token)
 	switch {
 	case errors.Is(err, auth.ErrExpired):
-		return auth.Principal{}, statusProblem(http.StatusUnauthorized, "token expired")
+		return auth.Principal{}, nil, statusProblem(http.StatusUnauthorized, "token expired")
 	case err != nil:
-		return auth.Principal{}, statusProblem(http.StatusUnauthorized, "invalid token")
+		return auth.Principal{}, nil, statusProblem(http.StatusUnauthorized, "invalid token")
 	}
-	return principal, nil
+	return principal, nil, nil
+}
+
+// session authenticates by the stream cookie where the operation allows it; found is
+// false when there is none to try.
+func (a *authenticator) session(r *http.Request, requirements openapi3.SecurityRequirements) (p auth.Principal, found bool, err error) {
+	if !allows(requirements, "streamCookie") {
+		return auth.Principal{}, false, nil
+	}
+	err = statusProblem(http.StatusUnauthorized, "invalid stream cookie")
+	// Cookies of other paths never reach this one, but a client may send a stale copy
+	// next to the current one: try a few.
+	for i, cookie := range r.CookiesNamed(streamCookieName) {
+		found = true
+		if i == 3 {
+			break
+		}
+		if !strings.HasPrefix(cookie.Value, "st_") || len(cookie.Value) > 64 {
+			continue
+		}
+		p, sessionErr := a.tickets.Session(r.Context(), cookie.Value)
+		switch {
+		case sessionErr == nil:
+			return p, true, nil
+		case errors.Is(sessionErr, events.ErrSessionExpired):
+			err = statusProblem(http.StatusUnauthorized, "stream session expired")
+		case !errors.Is(sessionErr, events.ErrBadSession):
+			return auth.Principal{}, true, sessionErr
+		}
+	}
+	return auth.Principal{}, found, err
+}
+
+// streamCookie is the cookie of a stream session: sent back only to this stream's own
+// path, never readable by scripts nor sent from other sites, and gone with the token.
+func streamCookie(r *http.Request, session string, expires time.Time) *http.Cookie {
+	return &http.Cookie{
+		Name:    streamCookieName,
+		Value:   session,
+		Path:    r.URL.EscapedPath(),
+		Expires: expires,
+		MaxAge:  int(time.Until(expires) / time.Second), // 0 (under a second left) leaves Expires alone
+		// Behind a proxy that ends TLS the browser still spoke HTTPS. A client that claims
+		// so falsely only keeps its own cookie from coming back over plain HTTP.
+		Secure:   r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
+		HttpOnly: true,
+		SameSite: http.SameSiteStrictMode,
+	}
+}
+
+type streamCookieKey struct{}
+
+// withStreamCookie records the stream cookie to set on the stream's response, if any.
+func withStreamCookie(ctx context.Context, cookie *http.Cookie) context.Context {
+	if cookie == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, streamCookieKey{}, cookie)
+}
+
+func streamCookieFrom(ctx context.Context) *http.Cookie {
+	cookie, _ := ctx.Value(streamCookieKey{}).(*http.Cookie)
+	return cookie
 }
 
 func allows(requirements openapi3.SecurityRequirements, scheme string) bool {

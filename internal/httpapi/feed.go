@@ -2,12 +2,30 @@ package httpapi
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"orderchat/gen/api"
+	"orderchat/internal/chat"
+	"orderchat/internal/events"
 )
 
-// ListEvents: TEMPORARY until the feed lands in this session.
+// ListEvents serves the event feed: the streams' events as pages (openapi.yaml: listEvents).
 func (s *Server) ListEvents(ctx context.Context, req api.ListEventsRequestObject) (api.ListEventsResponseObject, error) {
-	return nil, statusProblem(http.StatusServiceUnavailable, "not yet")
+	var wait time.Duration
+	if req.Params.Wait != nil {
+		wait = time.Duration(*req.Params.Wait) * time.Second
+	}
+	page, err := s.chat.ListEvents(ctx, principalFrom(ctx), chat.FeedRequest{After: req.Params.After, Limit: req.Params.Limit, Wait: wait})
+	if errors.Is(err, events.ErrExpired) {
+		return nil, statusProblem(http.StatusGone, fmt.Sprintf("events after %d are no longer retained; refetch state and omit after to continue from the present", *req.Params.After))
+	}
+	if err != nil {
+		return nil, err
+	}
+	// EventList.Items keeps each Event's own MarshalJSON (the union), unlike a response
+	// type defined on the union itself (notificationResponse).
+	return api.ListEvents200JSONResponse{Items: page.Items, NextCursor: page.Next, HasMore: page.HasMore}, nil
 }

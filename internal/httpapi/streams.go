@@ -55,8 +55,12 @@ func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience
 		}
 		lastEventID = &id
 	}
+	var extra http.Header
+	if cookie := streamCookieFrom(ctx); cookie != nil { // the stream was opened with a ticket
+		extra = http.Header{"Set-Cookie": {cookie.String()}}
+	}
 	err := s.hub.Serve(c.Request.Context(), c.Writer, events.StreamRequest{
-		Principal: p.Subject, Audience: a, LastEventID: lastEventID, ExpiresAt: p.ExpiresAt,
+		Principal: p.Subject, Audience: a, LastEventID: lastEventID, ExpiresAt: p.ExpiresAt, Header: extra,
 	})
 	switch {
 	case errors.Is(err, events.ErrTooManyStreams):

@@ -62,12 +62,12 @@ func (ct *contract) middleware(c *gin.Context) {
 	op := route.Operation
 
 	if requirements := ct.security(op); len(requirements) > 0 {
-		principal, err := ct.authn.authenticate(c.Request, requirements)
+		principal, cookie, err := ct.authn.authenticate(c.Request, requirements)
 		if err != nil {
 			writeProblem(c, problemFor(err))
 			return
 		}
-		c.Request = c.Request.WithContext(withPrincipal(c.Request.Context(), principal))
+		c.Request = c.Request.WithContext(withStreamCookie(withPrincipal(c.Request.Context(), principal), cookie))
 		specReq = *c.Request
 		specReq.URL = &specURL
 		// Refuse a flood before reading its body.

@@ -15,7 +15,8 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const binary = join(repoRoot, 'bin/orderchat');
+// ORDERCHAT_E2E_BINARY runs another build (say, one with a fix taken out, to see a test fail).
+const binary = process.env.ORDERCHAT_E2E_BINARY || join(repoRoot, 'bin/orderchat');
 export const resultsDir = join(repoRoot, 'web/test-results');
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -44,7 +45,10 @@ async function waitUntilReady(baseUrl, child, timeoutMs = 60_000) {
   throw new Error(`orderchat was not ready within ${timeoutMs} ms`);
 }
 
-/** Starts the server in a fresh directory; `stop()` sends SIGINT and waits for it to exit. */
+/**
+ * Starts the server in a fresh directory; `stop()` sends SIGINT and waits for it to exit,
+ * `restart()` stops it the same way and starts it again on the same port and database.
+ */
 export async function startServer() {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make build\` first`);
   const dir = await mkdtemp(join(tmpdir(), 'orderchat-e2e-'));
@@ -54,21 +58,33 @@ export async function startServer() {
   delete env.DATABASE_URL;
   delete env.ORDERCHAT_JWT_SECRET;
 
-  const child = spawn(binary, ['serve', '--dev'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-20_000);
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-
   const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilReady(baseUrl, child);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${err.message}\n--- server output ---\n${output}`);
-  }
+  let child;
+  const launch = async () => {
+    child = spawn(binary, ['serve', '--dev'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    try {
+      await waitUntilReady(baseUrl, child);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${err.message}\n--- server output ---\n${output}`);
+    }
+  };
+  const halt = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  await launch();
 
   return {
     baseUrl,
@@ -79,14 +95,18 @@ export async function startServer() {
       const { stdout } = await promisify(execFile)(binary, args, { cwd: dir });
       return stdout.trim();
     },
+    /**
+     * Stops the server (SIGINT: streams end with a jittered `retry:`, the local database
+     * stops with it), calls `whileDown()` if given, and starts it again: same port, same
+     * database, same development secret.
+     */
+    async restart(whileDown) {
+      await halt();
+      await whileDown?.();
+      await launch();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt();
       await rm(dir, { recursive: true, force: true }).catch(() => {});
     },
   };

@@ -1,0 +1,59 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"orderchat/gen/api"
+	"orderchat/gen/db"
+	"orderchat/internal/auth"
+	"orderchat/internal/events"
+)
+
+// FeedRequest is a page of the event feed (openapi.yaml: listEvents). After nil starts
+// at the present; Limit nil is DefaultLimit.
+type FeedRequest struct {
+	After *int64
+	Limit *int
+	Wait  time.Duration
+}
+
+// EventPage is a page of the event feed, oldest first.
+type EventPage struct {
+	Items   []api.Event
+	Next    int64
+	HasMore bool
+}
+
+// ListEvents pages the events p may see, exactly those p's stream carries: admins every
+// event, users the user-visible events of their own orders (README: "Live events").
+// An After whose successors were pruned is events.ErrExpired.
+func (s *Service) ListEvents(ctx context.Context, p auth.Principal, r FeedRequest) (EventPage, error) {
+	a := events.Audience{UserID: p.Subject}
+	if p.IsAdmin() {
+		a = events.Audience{Admin: true}
+	}
+	page, err := s.log.Feed(ctx, events.FeedRequest{Audience: a, After: r.After, Limit: PageRequest{Limit: r.Limit}.limit(), Wait: r.Wait})
+	if err != nil {
+		return EventPage{}, err
+	}
+	items := make([]api.Event, len(page.Rows))
+	for i, row := range page.Rows {
+		if err := decodeEvent(row, &items[i]); err != nil {
+			return EventPage{}, fmt.Errorf("event: %w", err)
+		}
+	}
+	return EventPage{Items: items, Next: page.Next, HasMore: page.HasMore}, nil
+}
+
+// decodeEvent fills into, an api type holding the Event union (api.Event,
+// api.Notification), from a log row: the JSON the streams carry, with the whole meta.
+func decodeEvent(row db.Event, into json.Unmarshaler) error {
+	data, err := events.Marshal(row)
+	if err != nil {
+		return err
+	}
+	return into.UnmarshalJSON(data)
+}
