@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"orderchat/gen/apiclient"
-	"orderchat/gen/db"
 	"orderchat/internal/auth"
 )
 
@@ -34,15 +32,7 @@ func pageOf(t testing.TB, l *apiclient.EventList) feedPage {
 	t.Helper()
 	p := feedPage{next: l.NextCursor, hasMore: l.HasMore}
 	for _, e := range l.Items {
-		data, err := e.MarshalJSON()
-		var n note
-		if err == nil {
-			err = json.Unmarshal(data, &n)
-		}
-		if err != nil {
-			t.Fatalf("feed item: %v", err)
-		}
-		p.items = append(p.items, n)
+		p.items = append(p.items, noteOf(t, e))
 	}
 	return p
 }
@@ -347,17 +337,8 @@ func TestFeedHoldsBackAnEventThatCommitsAfterALaterOne(t *testing.T) {
 	admin.say(t, order.ThreadId, "before")
 	cursor := admin.feed(t, nil, 0).next // settled up to "before"
 
-	slow, err := s.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow, late := s.openLateEvent(t, order, user, admin)
 	defer slow.Rollback(ctx)
-	late, err := db.New(slow).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated",
-		OrderID: &order.OrderId, ThreadID: &order.ThreadId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
-		Meta: []byte(`{"status":"paid","previous_status":"pending"}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin.say(t, order.ThreadId, "after")
 
 	for _, a := range []*actor{admin, user} {

@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/gen/apiclient"
+	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/contracttest"
@@ -138,8 +140,8 @@ func (s *testServer) do(t *testing.T, method, path, token, contentType, body str
 	return resp.StatusCode, resp.Header, string(data)
 }
 
-// note is what every notification has, whatever its event type (the generated
-// Notification is a union: its fields are reached through ValueByDiscriminator).
+// note is what every event and notification has, whatever its type (the generated
+// Event and Notification are unions: their fields are reached through ValueByDiscriminator).
 type note struct {
 	ID           int64  `json:"id"`
 	ResourceType string `json:"resource_type"`
@@ -151,7 +153,7 @@ type note struct {
 	IsRead bool `json:"is_read"`
 }
 
-func noteOf(t testing.TB, n apiclient.Notification) note {
+func noteOf(t testing.TB, n json.Marshaler) note {
 	t.Helper()
 	data, err := n.MarshalJSON()
 	var got note
@@ -159,7 +161,27 @@ func noteOf(t testing.TB, n apiclient.Notification) note {
 		err = json.Unmarshal(data, &got)
 	}
 	if err != nil {
-		t.Fatalf("notification: %v", err)
+		t.Fatalf("event: %v", err)
 	}
 	return got
+}
+
+// openLateEvent appends an orders.updated event of order in a transaction left open, as
+// a writer whose id was drawn before later ones commit: readers must hold back everything
+// after it until the caller commits (or rolls back) the returned transaction.
+func (s *testServer) openLateEvent(t testing.TB, order apiclient.Order, user, admin *actor) (pgx.Tx, int64) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.New(tx).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated",
+		OrderID: &order.OrderId, ThreadID: &order.ThreadId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
+		Meta: []byte(`{"status":"paid","previous_status":"pending"}`)})
+	if err != nil {
+		_ = tx.Rollback(ctx)
+		t.Fatal(err)
+	}
+	return tx, id
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"orderchat/gen/apiclient"
-	"orderchat/gen/db"
 	"orderchat/internal/auth"
 )
 
@@ -67,17 +66,8 @@ func TestReadAllLeavesAnEventThatCommitsLaterUnread(t *testing.T) {
 	admin.say(t, order.ThreadId, "before")
 	stream.next(t, 1) // delivered, so settled before the open event begins
 
-	slow, err := s.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow, late := s.openLateEvent(t, order, user, admin)
 	defer slow.Rollback(ctx)
-	late, err := db.New(slow).AppendEvent(ctx, db.AppendEventParams{Resource: "orders", ResourceType: "orders.updated",
-		OrderID: &order.OrderId, ThreadID: &order.ThreadId, UserID: &user.Subject, UserVisible: true, ActorID: &admin.Subject,
-		Meta: []byte(`{"status":"paid","previous_status":"pending"}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin.say(t, order.ThreadId, "after")
 
 	all := expect[*apiclient.MarkAllNotificationsReadResponse](t, http.StatusOK)(user.api.MarkAllNotificationsReadWithResponse(ctx))
