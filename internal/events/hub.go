@@ -444,15 +444,9 @@ func kind(a Audience) string {
 func (h *Hub) Replay(ctx context.Context, a Audience, after, upTo int64, fn func(Event) error) (int, error) {
 	n := 0
 	for after < upTo {
-		var rows []db.Event
-		var err error
-		if a.Admin {
-			rows, err = h.q.ListEvents(ctx, db.ListEventsParams{AfterID: after, UpToID: upTo, RowLimit: batch})
-		} else {
-			rows, err = h.q.ListUserEvents(ctx, db.ListUserEventsParams{UserID: a.UserID, AfterID: after, UpToID: upTo, RowLimit: batch})
-		}
+		rows, err := h.read(ctx, a, after, upTo, batch)
 		if err != nil {
-			return n, fmt.Errorf("replay after %d: %w", after, err)
+			return n, fmt.Errorf("replay: %w", err)
 		}
 		for _, row := range rows {
 			e, err := Encode(row)
