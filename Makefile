@@ -40,8 +40,9 @@ check-generated: ## fail when gen/ differs from what the generators produce
 		echo "gen/ was stale: the diff above is now in your tree; commit it"; rm -rf "$$snapshot"; exit 1; \
 	fi; rm -rf "$$snapshot"; echo "gen/ is up to date"
 
-lint: $(NPM_OK) ## lint the OpenAPI document, vet and format-check the Go code
+lint: $(NPM_OK) ## lint the OpenAPI document and the TypeScript (eslint), vet and format-check the Go code
 	npm run --silent lint:openapi
+	npm run --silent lint:web
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -1,11 +1,12 @@
 -- Notifications are the events a principal may see (admins: all; users: the visible
--- events of their own orders), minus those they caused themselves, newest first: pass the
+-- events of their own orders), minus those they caused themselves and read receipts
+-- (threads.read: they update "seen" ticks, they are not news), newest first: pass the
 -- last id as @before_id, or 9223372036854775807 for the first page.
 
 -- name: ListAdminNotifications :many
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
-WHERE e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid
+WHERE e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read'
   AND NOT (@unread_only::boolean AND notification_is_read(@principal_id::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT @row_limit;
@@ -14,7 +15,7 @@ LIMIT @row_limit;
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.user_id = @principal_id::uuid AND e.user_visible
-  AND e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid
+  AND e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read'
   AND NOT (@unread_only::boolean AND notification_is_read(@principal_id::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT @row_limit;
@@ -22,24 +23,24 @@ LIMIT @row_limit;
 -- name: GetAdminNotification :one
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
-WHERE e.id = @id AND e.actor_id IS DISTINCT FROM @principal_id::uuid;
+WHERE e.id = @id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read';
 
 -- name: GetUserNotification :one
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.id = @id AND e.user_id = @principal_id::uuid AND e.user_visible
-  AND e.actor_id IS DISTINCT FROM @principal_id::uuid;
+  AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read';
 
 -- The unread counts take ids up to @up_to (all: the largest bigint).
 
 -- name: CountAdminUnread :one
 SELECT count(*)::int FROM events e
-WHERE e.id <= @up_to AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
+WHERE e.id <= @up_to AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read(@principal_id::uuid, e.id);
 
 -- name: CountUserUnread :one
 SELECT count(*)::int FROM events e
 WHERE e.id <= @up_to AND e.user_id = @principal_id::uuid AND e.user_visible
-  AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND NOT notification_is_read(@principal_id::uuid, e.id);
+  AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read(@principal_id::uuid, e.id);
 
 -- name: SetNotificationRead :exec
 INSERT INTO notification_reads (principal_id, event_id, is_read)

@@ -25,20 +25,25 @@ SELECT sqlc.embed(o), t.thread_id
 FROM orders o JOIN threads t USING (order_id)
 WHERE o.order_id = @order_id;
 
--- SetOrderStatus moves an order from @previous to @status and appends orders.updated, in
--- one statement. No row means the order is unknown or no longer in @previous (another
--- change won), and nothing changed.
+-- SetOrderStatus moves an order from @previous to @status, appends orders.updated and
+-- records the change in the order's status history (with the event's id and time), in one
+-- statement. No row means the order is unknown or no longer in @previous (another change
+-- won), and nothing changed.
 -- name: SetOrderStatus :one
 WITH updated AS (
     UPDATE orders SET status = @status, updated_at = now()
     WHERE orders.order_id = @order_id AND orders.status = @previous
     RETURNING orders.order_id, orders.user_id
 ), event AS (
-    SELECT append_event('orders', 'orders.updated', updated.order_id, threads.thread_id, updated.user_id,
+    SELECT updated.order_id,
+           append_event('orders', 'orders.updated', updated.order_id, threads.thread_id, updated.user_id,
                         true, @actor_id, @meta::jsonb) AS id
     FROM updated JOIN threads ON threads.order_id = updated.order_id
+), history AS (
+    INSERT INTO order_status_changes (order_id, event_id, status, previous_status, changed_at)
+    SELECT event.order_id, event.id, @status, @previous, now() FROM event
 )
-SELECT event.id AS event_id FROM updated, event;
+SELECT event.id AS event_id FROM event;
 
 -- Pages are keyset-paginated newest first: pass the last row's (created_at, order_id),
 -- or ('infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff') for the first page.
@@ -71,3 +76,9 @@ LIMIT @row_limit;
 SELECT * FROM order_items
 WHERE order_id = ANY(@order_ids::uuid[])
 ORDER BY order_id, position;
+
+-- ListOrderStatusChanges gives the status histories of @order_ids, each oldest first.
+-- name: ListOrderStatusChanges :many
+SELECT * FROM order_status_changes
+WHERE order_id = ANY(@order_ids::uuid[])
+ORDER BY order_id, event_id;

@@ -57,7 +57,10 @@ LEFT JOIN thread_reads r ON r.thread_id = t.thread_id AND r.side = @side::text
 WHERE t.thread_id = ANY(@thread_ids::uuid[]);
 
 -- AdvanceReadMarker moves @side's marker forward only and appends threads.read, in one
--- statement; no row means it was already there or past, and nothing changed.
+-- statement; no row means it was already there or past, and the marker did not move. In
+-- the same statement, whether or not the marker moved (a colleague may have moved it),
+-- the reader (@actor_id) gets their notifications of this thread's messages up to @seq
+-- marked read: reading a chat is reading its notifications.
 -- name: AdvanceReadMarker :one
 WITH marker AS (
     INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id, read_at)
@@ -72,5 +75,14 @@ WITH marker AS (
     SELECT append_event('threads', 'threads.read', @order_id, marker.thread_id, @customer_id,
                         @user_visible, @actor_id, @meta::jsonb) AS id
     FROM marker
+), notifications_read AS (
+    INSERT INTO notification_reads (principal_id, event_id, is_read)
+    SELECT @actor_id::uuid, e.id, true
+    FROM events e JOIN messages m ON m.message_id = (e.meta->>'message_id')::uuid
+    WHERE e.thread_id = @thread_id AND e.resource_type = 'messages.new'
+      AND m.thread_id = @thread_id AND m.seq <= @seq
+      AND e.actor_id IS DISTINCT FROM @actor_id::uuid
+      AND NOT notification_is_read(@actor_id::uuid, e.id)
+    ON CONFLICT (principal_id, event_id) DO UPDATE SET is_read = true
 )
 SELECT event.id AS event_id FROM marker, event;

@@ -759,7 +759,8 @@ type NextCursor = string
 
 // Notification One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
 // recipient's read state, discriminated by `resource_type` like every event (each member
-// is the event type's schema and `ReadState`).
+// is the event type's schema and `ReadState`). `threads.read` is no longer a notification
+// (read receipts are not news); its member stays so that existing clients keep compiling.
 //
 // Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
 type Notification struct {
@@ -779,7 +780,7 @@ type NotificationList struct {
 	UnreadCount int `json:"unread_count"`
 }
 
-// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Order struct {
 	CreatedAt time.Time          `json:"created_at"`
 	Items     []OrderItem        `json:"items"`
@@ -787,6 +788,11 @@ type Order struct {
 
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
+
+	// StatusHistory Every status change since the order was placed (as `pending`, at `created_at`),
+	// oldest first; empty while the order is still in its first status. With `created_at`
+	// and the thread's `closed_at` it is the order's whole timeline.
+	StatusHistory []OrderStatusChange `json:"status_history"`
 
 	// ThreadId The order's chat thread.
 	ThreadId openapi_types.UUID `json:"thread_id"`
@@ -875,7 +881,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -887,6 +893,29 @@ type OrderList struct {
 
 // OrderStatus `delivered` and `cancelled` are final.
 type OrderStatus string
+
+// OrderStatusChange One change of an order's status, kept for the order's lifetime (unlike its
+// `orders.updated` event, which leaves the event log after the retention period).
+//
+// Example: {"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}
+type OrderStatusChange struct {
+	// ChangedAt When the change was made; the `created_at` of its `orders.updated` event.
+	ChangedAt time.Time `json:"changed_at"`
+
+	// EventId The id of the `orders.updated` event that announced the change (written in the same
+	// transaction), so that a client holding both live events and this history shows each
+	// change once. The event itself may have left the log.
+	//
+	//
+	// Example: 1041
+	EventId int64 `json:"event_id"`
+
+	// PreviousStatus `delivered` and `cancelled` are final.
+	PreviousStatus OrderStatus `json:"previous_status"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status OrderStatus `json:"status"`
+}
 
 // OrderUpdatedData defines model for OrderUpdatedData.
 type OrderUpdatedData struct {
@@ -1211,7 +1240,7 @@ type ThreadReadMeta struct {
 	Reader Owner `json:"reader"`
 }
 
-// ThreadReadNotification A `threads.read` event as seen by one recipient.
+// ThreadReadNotification A `threads.read` event as seen by one recipient; `GET /notifications` no longer lists these.
 type ThreadReadNotification struct {
 	CreatedAt time.Time      `json:"created_at"`
 	Data      ThreadReadData `json:"data"`

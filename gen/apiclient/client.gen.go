@@ -766,7 +766,8 @@ type NextCursor = string
 
 // Notification One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
 // recipient's read state, discriminated by `resource_type` like every event (each member
-// is the event type's schema and `ReadState`).
+// is the event type's schema and `ReadState`). `threads.read` is no longer a notification
+// (read receipts are not news); its member stays so that existing clients keep compiling.
 //
 // Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
 type Notification struct {
@@ -786,7 +787,7 @@ type NotificationList struct {
 	UnreadCount int `json:"unread_count"`
 }
 
-// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Order struct {
 	CreatedAt time.Time          `json:"created_at"`
 	Items     []OrderItem        `json:"items"`
@@ -794,6 +795,11 @@ type Order struct {
 
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
+
+	// StatusHistory Every status change since the order was placed (as `pending`, at `created_at`),
+	// oldest first; empty while the order is still in its first status. With `created_at`
+	// and the thread's `closed_at` it is the order's whole timeline.
+	StatusHistory []OrderStatusChange `json:"status_history"`
 
 	// ThreadId The order's chat thread.
 	ThreadId openapi_types.UUID `json:"thread_id"`
@@ -882,7 +888,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -894,6 +900,29 @@ type OrderList struct {
 
 // OrderStatus `delivered` and `cancelled` are final.
 type OrderStatus string
+
+// OrderStatusChange One change of an order's status, kept for the order's lifetime (unlike its
+// `orders.updated` event, which leaves the event log after the retention period).
+//
+// Example: {"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}
+type OrderStatusChange struct {
+	// ChangedAt When the change was made; the `created_at` of its `orders.updated` event.
+	ChangedAt time.Time `json:"changed_at"`
+
+	// EventId The id of the `orders.updated` event that announced the change (written in the same
+	// transaction), so that a client holding both live events and this history shows each
+	// change once. The event itself may have left the log.
+	//
+	//
+	// Example: 1041
+	EventId int64 `json:"event_id"`
+
+	// PreviousStatus `delivered` and `cancelled` are final.
+	PreviousStatus OrderStatus `json:"previous_status"`
+
+	// Status `delivered` and `cancelled` are final.
+	Status OrderStatus `json:"status"`
+}
 
 // OrderUpdatedData defines model for OrderUpdatedData.
 type OrderUpdatedData struct {
@@ -1218,7 +1247,7 @@ type ThreadReadMeta struct {
 	Reader Owner `json:"reader"`
 }
 
-// ThreadReadNotification A `threads.read` event as seen by one recipient.
+// ThreadReadNotification A `threads.read` event as seen by one recipient; `GET /notifications` no longer lists these.
 type ThreadReadNotification struct {
 	CreatedAt time.Time      `json:"created_at"`
 	Data      ThreadReadData `json:"data"`
@@ -2336,7 +2365,9 @@ type ClientInterface interface {
 	// ListNotifications List the caller's notifications
 	//
 	// The events addressed to the caller (users: the events of their own orders that the
-	// user stream carries; admins: every event), newest first, with read state.
+	// user stream carries; admins: every event), newest first, with read state, except the
+	// caller's own actions and read receipts: `threads.read` events update "seen" ticks on the
+	// streams but are never notifications (not listed, not in `unread_count`, not markable).
 	//
 	// Corresponds with GET /notifications (the `ListNotifications` operationId).
 	ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2404,9 +2435,10 @@ type ClientInterface interface {
 
 	// UpdateOrderWithBody Change an order's status
 	//
-	// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-	// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-	// changing an order out of a final state is 409.
+	// Admins only. Emits `orders.updated` and appends the change to the order's
+	// `status_history`, in the same transaction. Setting the current status again changes
+	// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+	// of a final state is 409.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2415,9 +2447,10 @@ type ClientInterface interface {
 
 	// UpdateOrder Change an order's status
 	//
-	// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-	// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-	// changing an order out of a final state is 409.
+	// Admins only. Emits `orders.updated` and appends the change to the order's
+	// `status_history`, in the same transaction. Setting the current status again changes
+	// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+	// of a final state is 409.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2482,6 +2515,12 @@ type ClientInterface interface {
 	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
 	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
 	//
+	// In the same transaction it marks read the caller's own notifications of the messages of
+	// this thread up to and including `message_id` (their `messages.new` events), whether or not
+	// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+	// its notifications, so every tab and device of the caller sees them read on its next
+	// `GET /notifications`. Other principals' read state is untouched.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /threads/{thread_id}/read (the `MarkThreadRead` operationId).
@@ -2493,6 +2532,12 @@ type ClientInterface interface {
 	// message of this thread. Markers only move forward: an older message id leaves the
 	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
 	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	//
+	// In the same transaction it marks read the caller's own notifications of the messages of
+	// this thread up to and including `message_id` (their `messages.new` events), whether or not
+	// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+	// its notifications, so every tab and device of the caller sees them read on its next
+	// `GET /notifications`. Other principals' read state is untouched.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2684,7 +2729,9 @@ func (c *Client) GetMessageMedia(ctx context.Context, messageId MessageId, reqEd
 // ListNotifications List the caller's notifications
 //
 // The events addressed to the caller (users: the events of their own orders that the
-// user stream carries; admins: every event), newest first, with read state.
+// user stream carries; admins: every event), newest first, with read state, except the
+// caller's own actions and read receipts: `threads.read` events update "seen" ticks on the
+// streams but are never notifications (not listed, not in `unread_count`, not markable).
 //
 // Corresponds with GET /notifications (the `ListNotifications` operationId).
 func (c *Client) ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2832,9 +2879,10 @@ func (c *Client) GetOrder(ctx context.Context, orderId OrderId, reqEditors ...Re
 
 // UpdateOrderWithBody Change an order's status
 //
-// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-// changing an order out of a final state is 409.
+// Admins only. Emits `orders.updated` and appends the change to the order's
+// `status_history`, in the same transaction. Setting the current status again changes
+// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+// of a final state is 409.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2853,9 +2901,10 @@ func (c *Client) UpdateOrderWithBody(ctx context.Context, orderId OrderId, conte
 
 // UpdateOrder Change an order's status
 //
-// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-// changing an order out of a final state is 409.
+// Admins only. Emits `orders.updated` and appends the change to the order's
+// `status_history`, in the same transaction. Setting the current status again changes
+// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+// of a final state is 409.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2980,6 +3029,12 @@ func (c *Client) UpdateThread(ctx context.Context, threadId ThreadId, body Updat
 // marker where it is. Moving it emits `threads.read`, which the other side uses to show
 // "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
 //
+// In the same transaction it marks read the caller's own notifications of the messages of
+// this thread up to and including `message_id` (their `messages.new` events), whether or not
+// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+// its notifications, so every tab and device of the caller sees them read on its next
+// `GET /notifications`. Other principals' read state is untouched.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /threads/{thread_id}/read (the `MarkThreadRead` operationId).
@@ -3001,6 +3056,12 @@ func (c *Client) MarkThreadReadWithBody(ctx context.Context, threadId ThreadId, 
 // message of this thread. Markers only move forward: an older message id leaves the
 // marker where it is. Moving it emits `threads.read`, which the other side uses to show
 // "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+//
+// In the same transaction it marks read the caller's own notifications of the messages of
+// this thread up to and including `message_id` (their `messages.new` events), whether or not
+// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+// its notifications, so every tab and device of the caller sees them read on its next
+// `GET /notifications`. Other principals' read state is untouched.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4237,7 +4298,9 @@ type ClientWithResponsesInterface interface {
 	// ListNotificationsWithResponse List the caller's notifications
 	//
 	// The events addressed to the caller (users: the events of their own orders that the
-	// user stream carries; admins: every event), newest first, with read state.
+	// user stream carries; admins: every event), newest first, with read state, except the
+	// caller's own actions and read receipts: `threads.read` events update "seen" ticks on the
+	// streams but are never notifications (not listed, not in `unread_count`, not markable).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4313,9 +4376,10 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateOrderWithBodyWithResponse Change an order's status
 	//
-	// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-	// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-	// changing an order out of a final state is 409.
+	// Admins only. Emits `orders.updated` and appends the change to the order's
+	// `status_history`, in the same transaction. Setting the current status again changes
+	// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+	// of a final state is 409.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4324,9 +4388,10 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateOrderWithResponse Change an order's status
 	//
-	// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-	// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-	// changing an order out of a final state is 409.
+	// Admins only. Emits `orders.updated` and appends the change to the order's
+	// `status_history`, in the same transaction. Setting the current status again changes
+	// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+	// of a final state is 409.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4397,6 +4462,12 @@ type ClientWithResponsesInterface interface {
 	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
 	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
 	//
+	// In the same transaction it marks read the caller's own notifications of the messages of
+	// this thread up to and including `message_id` (their `messages.new` events), whether or not
+	// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+	// its notifications, so every tab and device of the caller sees them read on its next
+	// `GET /notifications`. Other principals' read state is untouched.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /threads/{thread_id}/read (the `MarkThreadRead` operationId).
@@ -4408,6 +4479,12 @@ type ClientWithResponsesInterface interface {
 	// message of this thread. Markers only move forward: an older message id leaves the
 	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
 	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	//
+	// In the same transaction it marks read the caller's own notifications of the messages of
+	// this thread up to and including `message_id` (their `messages.new` events), whether or not
+	// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+	// its notifications, so every tab and device of the caller sees them read on its next
+	// `GET /notifications`. Other principals' read state is untouched.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6648,7 +6725,9 @@ func (c *ClientWithResponses) GetMessageMediaWithResponse(ctx context.Context, m
 // ListNotificationsWithResponse List the caller's notifications
 //
 // The events addressed to the caller (users: the events of their own orders that the
-// user stream carries; admins: every event), newest first, with read state.
+// user stream carries; admins: every event), newest first, with read state, except the
+// caller's own actions and read receipts: `threads.read` events update "seen" ticks on the
+// streams but are never notifications (not listed, not in `unread_count`, not markable).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6772,9 +6851,10 @@ func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, orderId 
 
 // UpdateOrderWithBodyWithResponse Change an order's status
 //
-// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-// changing an order out of a final state is 409.
+// Admins only. Emits `orders.updated` and appends the change to the order's
+// `status_history`, in the same transaction. Setting the current status again changes
+// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+// of a final state is 409.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6789,9 +6869,10 @@ func (c *ClientWithResponses) UpdateOrderWithBodyWithResponse(ctx context.Contex
 
 // UpdateOrderWithResponse Change an order's status
 //
-// Admins only. Emits `orders.updated` in the same transaction. Setting the current
-// status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-// changing an order out of a final state is 409.
+// Admins only. Emits `orders.updated` and appends the change to the order's
+// `status_history`, in the same transaction. Setting the current status again changes
+// nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+// of a final state is 409.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6898,6 +6979,12 @@ func (c *ClientWithResponses) UpdateThreadWithResponse(ctx context.Context, thre
 // marker where it is. Moving it emits `threads.read`, which the other side uses to show
 // "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
 //
+// In the same transaction it marks read the caller's own notifications of the messages of
+// this thread up to and including `message_id` (their `messages.new` events), whether or not
+// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+// its notifications, so every tab and device of the caller sees them read on its next
+// `GET /notifications`. Other principals' read state is untouched.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /threads/{thread_id}/read (the `MarkThreadRead` operationId).
@@ -6915,6 +7002,12 @@ func (c *ClientWithResponses) MarkThreadReadWithBodyWithResponse(ctx context.Con
 // message of this thread. Markers only move forward: an older message id leaves the
 // marker where it is. Moving it emits `threads.read`, which the other side uses to show
 // "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+//
+// In the same transaction it marks read the caller's own notifications of the messages of
+// this thread up to and including `message_id` (their `messages.new` events), whether or not
+// the side's marker moved (a colleague may have moved it first): reading a chat is reading
+// its notifications, so every tab and device of the caller sees them read on its next
+// `GET /notifications`. Other principals' read state is untouched.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

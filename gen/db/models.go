@@ -72,6 +72,14 @@ type OrderItem struct {
 	UnitPriceCents int64
 }
 
+type OrderStatusChange struct {
+	OrderID        uuid.UUID
+	EventID        int64
+	Status         string
+	PreviousStatus string
+	ChangedAt      time.Time
+}
+
 type SseSession struct {
 	SessionHash []byte
 	PrincipalID uuid.UUID

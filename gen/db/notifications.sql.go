@@ -16,7 +16,7 @@ import (
 const countAdminUnread = `-- name: CountAdminUnread :one
 
 SELECT count(*)::int FROM events e
-WHERE e.id <= $1 AND e.actor_id IS DISTINCT FROM $2::uuid AND NOT notification_is_read($2::uuid, e.id)
+WHERE e.id <= $1 AND e.actor_id IS DISTINCT FROM $2::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read($2::uuid, e.id)
 `
 
 type CountAdminUnreadParams struct {
@@ -35,7 +35,7 @@ func (q *Queries) CountAdminUnread(ctx context.Context, arg CountAdminUnreadPara
 const countUserUnread = `-- name: CountUserUnread :one
 SELECT count(*)::int FROM events e
 WHERE e.id <= $1 AND e.user_id = $2::uuid AND e.user_visible
-  AND e.actor_id IS DISTINCT FROM $2::uuid AND NOT notification_is_read($2::uuid, e.id)
+  AND e.actor_id IS DISTINCT FROM $2::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read($2::uuid, e.id)
 `
 
 type CountUserUnreadParams struct {
@@ -53,7 +53,7 @@ func (q *Queries) CountUserUnread(ctx context.Context, arg CountUserUnreadParams
 const getAdminNotification = `-- name: GetAdminNotification :one
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
-WHERE e.id = $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+WHERE e.id = $2 AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
 `
 
 type GetAdminNotificationParams struct {
@@ -98,7 +98,7 @@ const getUserNotification = `-- name: GetUserNotification :one
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.id = $2 AND e.user_id = $1::uuid AND e.user_visible
-  AND e.actor_id IS DISTINCT FROM $1::uuid
+  AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
 `
 
 type GetUserNotificationParams struct {
@@ -143,7 +143,7 @@ const listAdminNotifications = `-- name: ListAdminNotifications :many
 
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
-WHERE e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+WHERE e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
   AND NOT ($3::boolean AND notification_is_read($1::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT $4
@@ -171,7 +171,8 @@ type ListAdminNotificationsRow struct {
 }
 
 // Notifications are the events a principal may see (admins: all; users: the visible
-// events of their own orders), minus those they caused themselves, newest first: pass the
+// events of their own orders), minus those they caused themselves and read receipts
+// (threads.read: they update "seen" ticks, they are not news), newest first: pass the
 // last id as @before_id, or 9223372036854775807 for the first page.
 func (q *Queries) ListAdminNotifications(ctx context.Context, arg ListAdminNotificationsParams) ([]ListAdminNotificationsRow, error) {
 	rows, err := q.db.Query(ctx, listAdminNotifications,
@@ -214,7 +215,7 @@ const listUserNotifications = `-- name: ListUserNotifications :many
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.user_id = $1::uuid AND e.user_visible
-  AND e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid
+  AND e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
   AND NOT ($3::boolean AND notification_is_read($1::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT $4

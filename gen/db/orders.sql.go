@@ -141,6 +141,39 @@ func (q *Queries) ListOrderItems(ctx context.Context, orderIds []uuid.UUID) ([]O
 	return items, nil
 }
 
+const listOrderStatusChanges = `-- name: ListOrderStatusChanges :many
+SELECT order_id, event_id, status, previous_status, changed_at FROM order_status_changes
+WHERE order_id = ANY($1::uuid[])
+ORDER BY order_id, event_id
+`
+
+// ListOrderStatusChanges gives the status histories of @order_ids, each oldest first.
+func (q *Queries) ListOrderStatusChanges(ctx context.Context, orderIds []uuid.UUID) ([]OrderStatusChange, error) {
+	rows, err := q.db.Query(ctx, listOrderStatusChanges, orderIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrderStatusChange{}
+	for rows.Next() {
+		var i OrderStatusChange
+		if err := rows.Scan(
+			&i.OrderID,
+			&i.EventID,
+			&i.Status,
+			&i.PreviousStatus,
+			&i.ChangedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listOrders = `-- name: ListOrders :many
 
 SELECT o.order_id, o.user_id, o.status, o.total_cents, o.created_at, o.updated_at, t.thread_id
@@ -308,11 +341,15 @@ WITH updated AS (
     WHERE orders.order_id = $2 AND orders.status = $3
     RETURNING orders.order_id, orders.user_id
 ), event AS (
-    SELECT append_event('orders', 'orders.updated', updated.order_id, threads.thread_id, updated.user_id,
+    SELECT updated.order_id,
+           append_event('orders', 'orders.updated', updated.order_id, threads.thread_id, updated.user_id,
                         true, $4, $5::jsonb) AS id
     FROM updated JOIN threads ON threads.order_id = updated.order_id
+), history AS (
+    INSERT INTO order_status_changes (order_id, event_id, status, previous_status, changed_at)
+    SELECT event.order_id, event.id, $1, $3, now() FROM event
 )
-SELECT event.id AS event_id FROM updated, event
+SELECT event.id AS event_id FROM event
 `
 
 type SetOrderStatusParams struct {
@@ -323,9 +360,10 @@ type SetOrderStatusParams struct {
 	Meta     json.RawMessage
 }
 
-// SetOrderStatus moves an order from @previous to @status and appends orders.updated, in
-// one statement. No row means the order is unknown or no longer in @previous (another
-// change won), and nothing changed.
+// SetOrderStatus moves an order from @previous to @status, appends orders.updated and
+// records the change in the order's status history (with the event's id and time), in one
+// statement. No row means the order is unknown or no longer in @previous (another change
+// won), and nothing changed.
 func (q *Queries) SetOrderStatus(ctx context.Context, arg SetOrderStatusParams) (int64, error) {
 	row := q.db.QueryRow(ctx, setOrderStatus,
 		arg.Status,

@@ -27,6 +27,15 @@ WITH marker AS (
     SELECT append_event('threads', 'threads.read', $6, marker.thread_id, $7,
                         $8, $9, $10::jsonb) AS id
     FROM marker
+), notifications_read AS (
+    INSERT INTO notification_reads (principal_id, event_id, is_read)
+    SELECT $9::uuid, e.id, true
+    FROM events e JOIN messages m ON m.message_id = (e.meta->>'message_id')::uuid
+    WHERE e.thread_id = $1 AND e.resource_type = 'messages.new'
+      AND m.thread_id = $1 AND m.seq <= $3
+      AND e.actor_id IS DISTINCT FROM $9::uuid
+      AND NOT notification_is_read($9::uuid, e.id)
+    ON CONFLICT (principal_id, event_id) DO UPDATE SET is_read = true
 )
 SELECT event.id AS event_id FROM marker, event
 `
@@ -45,7 +54,10 @@ type AdvanceReadMarkerParams struct {
 }
 
 // AdvanceReadMarker moves @side's marker forward only and appends threads.read, in one
-// statement; no row means it was already there or past, and nothing changed.
+// statement; no row means it was already there or past, and the marker did not move. In
+// the same statement, whether or not the marker moved (a colleague may have moved it),
+// the reader (@actor_id) gets their notifications of this thread's messages up to @seq
+// marked read: reading a chat is reading its notifications.
 func (q *Queries) AdvanceReadMarker(ctx context.Context, arg AdvanceReadMarkerParams) (int64, error) {
 	row := q.db.QueryRow(ctx, advanceReadMarker,
 		arg.ThreadID,

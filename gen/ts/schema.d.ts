@@ -51,9 +51,10 @@ export interface paths {
         head?: never;
         /**
          * Change an order's status
-         * @description Admins only. Emits `orders.updated` in the same transaction. Setting the current
-         *     status again changes nothing and emits nothing. `delivered` and `cancelled` are final:
-         *     changing an order out of a final state is 409.
+         * @description Admins only. Emits `orders.updated` and appends the change to the order's
+         *     `status_history`, in the same transaction. Setting the current status again changes
+         *     nothing and emits nothing. `delivered` and `cancelled` are final: changing an order out
+         *     of a final state is 409.
          */
         patch: operations["updateOrder"];
         trace?: never;
@@ -129,6 +130,12 @@ export interface paths {
          *     message of this thread. Markers only move forward: an older message id leaves the
          *     marker where it is. Moving it emits `threads.read`, which the other side uses to show
          *     "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+         *
+         *     In the same transaction it marks read the caller's own notifications of the messages of
+         *     this thread up to and including `message_id` (their `messages.new` events), whether or not
+         *     the side's marker moved (a colleague may have moved it first): reading a chat is reading
+         *     its notifications, so every tab and device of the caller sees them read on its next
+         *     `GET /notifications`. Other principals' read state is untouched.
          */
         post: operations["markThreadRead"];
         delete?: never;
@@ -231,7 +238,9 @@ export interface paths {
         /**
          * List the caller's notifications
          * @description The events addressed to the caller (users: the events of their own orders that the
-         *     user stream carries; admins: every event), newest first, with read state.
+         *     user stream carries; admins: every event), newest first, with read state, except the
+         *     caller's own actions and read receipts: `threads.read` events update "seen" ticks on the
+         *     streams but are never notifications (not listed, not in `unread_count`, not markable).
          */
         get: operations["listNotifications"];
         put?: never;
@@ -514,10 +523,51 @@ export interface components {
             status: components["schemas"]["OrderStatus"];
         };
         /**
+         * @description One change of an order's status, kept for the order's lifetime (unlike its
+         *     `orders.updated` event, which leaves the event log after the retention period).
+         * @example {
+         *       "status": "shipped",
+         *       "previous_status": "paid",
+         *       "changed_at": "2026-11-25T10:01:00Z",
+         *       "event_id": 1041
+         *     }
+         */
+        OrderStatusChange: {
+            status: components["schemas"]["OrderStatus"];
+            previous_status: components["schemas"]["OrderStatus"];
+            /**
+             * Format: date-time
+             * @description When the change was made; the `created_at` of its `orders.updated` event.
+             */
+            changed_at: string;
+            /**
+             * Format: int64
+             * @description The id of the `orders.updated` event that announced the change (written in the same
+             *     transaction), so that a client holding both live events and this history shows each
+             *     change once. The event itself may have left the log.
+             * @example 1041
+             */
+            event_id: number;
+        };
+        /**
          * @example {
          *       "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *       "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-         *       "status": "pending",
+         *       "status": "shipped",
+         *       "status_history": [
+         *         {
+         *           "status": "paid",
+         *           "previous_status": "pending",
+         *           "changed_at": "2026-11-25T10:00:30Z",
+         *           "event_id": 1038
+         *         },
+         *         {
+         *           "status": "shipped",
+         *           "previous_status": "paid",
+         *           "changed_at": "2026-11-25T10:01:00Z",
+         *           "event_id": 1041
+         *         }
+         *       ],
          *       "items": [
          *         {
          *           "name": "Blue mug",
@@ -528,7 +578,7 @@ export interface components {
          *       "total_cents": 2500,
          *       "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *       "created_at": "2026-11-25T10:00:00Z",
-         *       "updated_at": "2026-11-25T10:00:00Z"
+         *       "updated_at": "2026-11-25T10:01:00Z"
          *     }
          */
         Order: {
@@ -540,6 +590,12 @@ export interface components {
              */
             user_id: string;
             status: components["schemas"]["OrderStatus"];
+            /**
+             * @description Every status change since the order was placed (as `pending`, at `created_at`),
+             *     oldest first; empty while the order is still in its first status. With `created_at`
+             *     and the thread's `closed_at` it is the order's whole timeline.
+             */
+            status_history: components["schemas"]["OrderStatusChange"][];
             items: components["schemas"]["OrderItem"][];
             /**
              * Format: int64
@@ -563,6 +619,7 @@ export interface components {
          *           "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *           "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
          *           "status": "pending",
+         *           "status_history": [],
          *           "items": [
          *             {
          *               "name": "Blue mug",
@@ -839,7 +896,8 @@ export interface components {
         /**
          * @description One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
          *     recipient's read state, discriminated by `resource_type` like every event (each member
-         *     is the event type's schema and `ReadState`).
+         *     is the event type's schema and `ReadState`). `threads.read` is no longer a notification
+         *     (read receipts are not news); its member stays so that existing clients keep compiling.
          * @example {
          *       "id": 1042,
          *       "resource": "messages",
@@ -893,7 +951,7 @@ export interface components {
              */
             resource_type: "threads.closed";
         };
-        /** @description A `threads.read` event as seen by one recipient. */
+        /** @description A `threads.read` event as seen by one recipient; `GET /notifications` no longer lists these. */
         ThreadReadNotification: components["schemas"]["ThreadReadEvent"] & components["schemas"]["ReadState"] & {
             /**
              * @description discriminator enum property added by openapi-typescript

@@ -48,7 +48,7 @@ func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []api
 	s.log.Published()
 	order := db.Order{OrderID: row.OrderID, UserID: row.UserID, Status: row.Status, TotalCents: row.TotalCents,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
-	return toOrder(order, create.ThreadID, items), nil
+	return toOrder(order, create.ThreadID, items, nil), nil
 }
 
 // GetOrder returns one order the caller may see.
@@ -146,7 +146,8 @@ func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uu
 	return s.GetOrder(ctx, p, id)
 }
 
-// withItems loads the items of orders (one query for the page) and builds the API orders.
+// withItems loads the items and status histories of orders (one query each for the page)
+// and builds the API orders.
 func (s *Service) withItems(ctx context.Context, orders []db.Order, threads []uuid.UUID) ([]api.Order, error) {
 	ids := make([]uuid.UUID, len(orders))
 	for i, o := range orders {
@@ -160,19 +161,33 @@ func (s *Service) withItems(ctx context.Context, orders []db.Order, threads []uu
 	for _, r := range rows {
 		items[r.OrderID] = append(items[r.OrderID], api.OrderItem{Name: r.Name, Quantity: r.Quantity, UnitPriceCents: r.UnitPriceCents})
 	}
+	changes, err := s.q.ListOrderStatusChanges(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load order status histories: %w", err)
+	}
+	history := make(map[uuid.UUID][]api.OrderStatusChange, len(orders))
+	for _, c := range changes {
+		history[c.OrderID] = append(history[c.OrderID], api.OrderStatusChange{
+			Status: api.OrderStatus(c.Status), PreviousStatus: api.OrderStatus(c.PreviousStatus),
+			ChangedAt: c.ChangedAt.UTC(), EventId: c.EventID,
+		})
+	}
 	out := make([]api.Order, len(orders))
 	for i, o := range orders {
-		out[i] = toOrder(o, threads[i], items[o.OrderID])
+		out[i] = toOrder(o, threads[i], items[o.OrderID], history[o.OrderID])
 	}
 	return out, nil
 }
 
-func toOrder(o db.Order, threadID uuid.UUID, items []api.OrderItem) api.Order {
+func toOrder(o db.Order, threadID uuid.UUID, items []api.OrderItem, history []api.OrderStatusChange) api.Order {
 	if items == nil {
 		items = []api.OrderItem{}
 	}
+	if history == nil {
+		history = []api.OrderStatusChange{}
+	}
 	return api.Order{
-		OrderId: o.OrderID, UserId: o.UserID, Status: api.OrderStatus(o.Status), Items: items,
+		OrderId: o.OrderID, UserId: o.UserID, Status: api.OrderStatus(o.Status), StatusHistory: history, Items: items,
 		TotalCents: o.TotalCents, ThreadId: threadID, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
 	}
 }

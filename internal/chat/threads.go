@@ -102,7 +102,9 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 }
 
 // MarkThreadRead moves the caller's side's read marker forward to messageID. Moving it
-// emits threads.read, which reaches the customer's stream when an admin read.
+// emits threads.read, which reaches the customer's stream when an admin read. In the same
+// statement, moved or not, the caller's notifications of this thread's messages up to
+// messageID become read (a colleague may have moved the admin side's marker first).
 func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID, messageID uuid.UUID) (api.Thread, error) {
 	t, err := s.visibleThread(ctx, p, threadID)
 	if err != nil {
@@ -121,7 +123,8 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 		ThreadID: threadID, Side: string(side(p)), Seq: msg.Seq, MessageID: messageID, ReadAt: now,
 		OrderID: t.OrderID, CustomerID: t.UserID, UserVisible: p.IsAdmin(), ActorID: p.Subject, Meta: meta,
 	})
-	// No row: the marker was already at or past this message, and nothing changed.
+	// No row: the marker was already at or past this message and did not move (the
+	// caller's notifications were still marked read).
 	if err == nil {
 		s.log.Published()
 	} else if !errors.Is(err, pgx.ErrNoRows) {

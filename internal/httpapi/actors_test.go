@@ -76,7 +76,7 @@ func (a *actor) say(t *testing.T, threadID uuid.UUID, text string) apiclient.Mes
 func (s *testServer) rowCounts(t *testing.T) map[string]int64 {
 	t.Helper()
 	counts := map[string]int64{}
-	for _, table := range []string{"orders", "order_items", "threads", "messages", "thread_reads", "events", "notification_reads", "notification_watermarks"} {
+	for _, table := range []string{"orders", "order_items", "threads", "messages", "thread_reads", "events", "notification_reads", "notification_watermarks", "order_status_changes"} {
 		var n int64
 		if err := s.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatal(err)

@@ -142,4 +142,8 @@ func TestConcurrentStatusChangesEmitOnce(t *testing.T) {
 	if updates != 1 {
 		t.Fatalf("%d orders.updated events, want 1", updates)
 	}
+	got := expect[*apiclient.GetOrderResponse](t, http.StatusOK)(user.api.GetOrderWithResponse(ctx, order.OrderId))
+	if h := got.JSON200.StatusHistory; len(h) != 1 || h[0].Status != apiclient.Shipped || h[0].PreviousStatus != apiclient.Pending {
+		t.Fatalf("status history %+v, want the one change", h)
+	}
 }

@@ -72,7 +72,7 @@ export async function startServer() {
       await waitUntilReady(baseUrl, child);
     } catch (err) {
       child.kill('SIGKILL');
-      throw new Error(`${err.message}\n--- server output ---\n${output}`);
+      throw new Error(`${err.message}\n--- server output ---\n${output}`, { cause: err });
     }
   };
   const halt = async () => {

@@ -2,6 +2,7 @@
 // bearer token added to every request.
 import createClient, { type Client } from 'openapi-fetch';
 
+import { apiErrorOf } from './errors.ts';
 import type { paths } from './schema.ts';
 
 export const API_BASE = '/api';
@@ -16,9 +17,21 @@ export interface ApiClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Defaults to API_BASE on this origin; tests outside a browser need an absolute URL. */
   baseUrl?: string;
+  /**
+   * Reject a failed call with an ApiError (status, problem+json, Retry-After)
+   * instead of returning `{ error }`: what the query cache (openapi-react-query)
+   * needs, since it throws whatever `error` is.
+   */
+  throwOnError?: boolean;
 }
 
-export function createApiClient({ getToken, onUnauthorized, fetch, baseUrl = API_BASE }: ApiClientOptions): ApiClient {
+export function createApiClient({
+  getToken,
+  onUnauthorized,
+  fetch,
+  baseUrl = API_BASE,
+  throwOnError = false,
+}: ApiClientOptions): ApiClient {
   const client = createClient<paths>({
     baseUrl,
     // Resolved at call time so that tests (and polyfills) can replace fetch.
@@ -30,8 +43,9 @@ export function createApiClient({ getToken, onUnauthorized, fetch, baseUrl = API
       if (token) request.headers.set('Authorization', `Bearer ${token}`);
       return request;
     },
-    onResponse({ response }) {
+    async onResponse({ response }) {
       if (response.status === 401) onUnauthorized();
+      if (throwOnError && !response.ok) throw await apiErrorOf(response);
       return response;
     },
   });

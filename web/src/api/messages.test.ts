@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { message, THREAD } from '../testing/fixtures.ts';
 import { createApiClient } from './client.ts';
 import { ApiError, problemType } from './errors.ts';
-import { attachmentProblem, MAX_ATTACHMENT_BYTES, newMessageId, postMessage, walkMessages } from './messages.ts';
+import { attachmentProblem, MAX_ATTACHMENT_BYTES, newMessageId, postMessage } from './messages.ts';
 
 /** An API client whose fetch answers from `answer` and records the requests. */
 function apiAnswering(answer: (request: Request) => Response) {
@@ -35,25 +35,6 @@ describe('attachmentProblem', () => {
   it('accepts exactly 5 MiB of an allowed type, and leaves unknown types to the server', () => {
     expect(attachmentProblem(new File([new Uint8Array(MAX_ATTACHMENT_BYTES)], 'a.pdf', { type: 'application/pdf' }))).toBeNull();
     expect(attachmentProblem(new File(['x'], 'photo.heic', { type: '' }))).toBeNull();
-  });
-});
-
-describe('walkMessages', () => {
-  it('follows next_cursor to the newest page and remembers where the last page began', async () => {
-    const pages: Record<string, unknown> = {
-      '': { items: [message(1), message(2)], next_cursor: 'c1' },
-      c1: { items: [message(3)], next_cursor: 'c2' },
-      c2: { items: [], next_cursor: null },
-    };
-    const { api, requests } = apiAnswering((r) => json(pages[new URL(r.url).searchParams.get('cursor') ?? '']));
-    const walk = await walkMessages(api, THREAD);
-    expect(walk.messages.map((m) => m.message_content)).toEqual(['message 1', 'message 2', 'message 3']);
-    expect(walk.resumeCursor).toBe('c1');
-    expect(walk.droppedOlder).toBe(false);
-    const first = new URL(requests[0]!.url);
-    expect(first.pathname).toBe('/api/messages');
-    expect(first.searchParams.get('thread_id')).toBe(THREAD);
-    expect(requests[0]!.headers.get('Authorization')).toBe('Bearer jwt');
   });
 });
 

@@ -1,6 +1,13 @@
-// Message calls that need more than one request or a non-JSON body.
+// Messages: a thread's history in the query cache, and the calls that need a
+// non-JSON body (sending with an attachment, downloading one).
+import type { InfiniteData } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo } from 'react';
+
+import { useLiveReady } from '../app/liveEvents.tsx';
+import { useQueryApi } from '../app/queries.tsx';
 import { formatBytes } from '../lib/format.ts';
 import type { ApiClient } from './client.ts';
+import { inits, MESSAGE_PAGE_SIZE } from './queryKeys.ts';
 import { expectOk } from './errors.ts';
 import type { CreateMessageRequest, CreateMessageUpload, Message } from './schema.ts';
 
@@ -34,49 +41,63 @@ export function attachmentProblem(file: File): string | null {
   return null;
 }
 
-const PAGE_SIZE = 200; // the API's maximum
 /** How many of a thread's newest messages the chat keeps in memory. */
 export const MAX_KEPT_MESSAGES = 2000;
 
-export interface MessageWalk {
-  /** Oldest first, at most MAX_KEPT_MESSAGES, ending with the newest. */
-  messages: Message[];
-  /** The cursor that fetched the last page: a refresh walks on from there. */
-  resumeCursor: string | undefined;
+type MessagesPage = { items: Message[]; next_cursor: string | null };
+export type MessagesData = InfiniteData<MessagesPage, unknown>;
+
+export interface MessageHistory {
+  /** Oldest first, at most MAX_KEPT_MESSAGES, ending with the newest (once `complete`). */
+  messages: Message[] | undefined;
   /** True when older messages were left out to respect MAX_KEPT_MESSAGES. */
   droppedOlder: boolean;
+  /** Every page up to the newest is loaded. */
+  complete: boolean;
+  error: unknown;
+  /** Automatic retries have not given up yet (a transient failure). */
+  failureReason: unknown;
+  refetch: () => void;
+}
+
+/** The messages of all loaded pages, oldest first. */
+export function messagesOf(data: MessagesData | undefined): Message[] | undefined {
+  return data?.pages.flatMap((page) => page.items);
 }
 
 /**
- * Loads a thread's messages.
+ * A thread's messages: an infinite query over GET /messages.
  *
  * The API pages oldest first and only forward, while a chat opens at the
- * newest message. So we walk every page from `from` (the start when absent),
- * keeping the newest MAX_KEPT_MESSAGES; the chat then reveals older ones on
- * scroll-up from memory, without more requests. Cursors are keyset positions,
- * so `resumeCursor` stays valid and a refresh (a truncated event, an
- * attachment, a stream reset) costs one page instead of the whole walk.
+ * newest message. So the history walks every page (fetchNextPage until there
+ * is no next_cursor), keeping the newest MAX_KEPT_MESSAGES (`maxPages`: older
+ * pages are dropped, and a refetch starts from the oldest page kept); the
+ * chat reveals older ones on scroll-up from memory, without more requests.
  */
-export async function walkMessages(api: ApiClient, threadId: string, from?: string): Promise<MessageWalk> {
-  const messages: Message[] = [];
-  let cursor = from;
-  let resumeCursor = from;
-  let droppedOlder = false;
-  for (;;) {
-    const page = await expectOk(
-      api.GET('/messages', {
-        params: { query: { thread_id: threadId, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
-      }),
-    );
-    if (page.items.length > 0) resumeCursor = cursor;
-    messages.push(...page.items);
-    if (messages.length > MAX_KEPT_MESSAGES) {
-      messages.splice(0, messages.length - MAX_KEPT_MESSAGES);
-      droppedOlder = true;
-    }
-    if (!page.next_cursor) return { messages, resumeCursor, droppedOlder };
-    cursor = page.next_cursor;
-  }
+export function useMessageHistory(threadId: string): MessageHistory {
+  const queryApi = useQueryApi();
+  const ready = useLiveReady();
+  const query = queryApi.useInfiniteQuery('get', '/messages', inits.messages(threadId), {
+    enabled: ready,
+    initialPageParam: null,
+    getNextPageParam: (page: MessagesPage) => page.next_cursor,
+    maxPages: MAX_KEPT_MESSAGES / MESSAGE_PAGE_SIZE,
+  });
+  const { hasNextPage, isFetchingNextPage, isError, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage]);
+  const { data, refetch } = query;
+  // One array per answer: the chat seeds its timeline when this changes.
+  const messages = useMemo(() => messagesOf(data), [data]);
+  return {
+    messages,
+    droppedOlder: (data?.pageParams[0] ?? null) !== null,
+    complete: data !== undefined && !hasNextPage,
+    error: query.error,
+    failureReason: query.failureReason,
+    refetch: useCallback(() => void refetch(), [refetch]),
+  };
 }
 
 /** The body the chat always sends: with a client-chosen message_id, posting again returns the stored message. */

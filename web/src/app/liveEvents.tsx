@@ -1,7 +1,10 @@
-// One event stream per signed-in tab, shared by every component that listens.
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+// One event stream per signed-in tab, shared by every component that listens,
+// and the bridge from the stream to the query cache.
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 
 import type { AnyEvent } from '../api/events.ts';
+import { applyEventToCache, refetchAfterGap } from '../api/liveCache.ts';
 import { eventStreamUrl } from '../api/streams.ts';
 import { openEventStream, type StreamState } from '../sse/eventStream.ts';
 import { useSessionContext } from './session.tsx';
@@ -13,20 +16,21 @@ interface LiveEventsValue {
   subscribe: (listener: Listener) => () => void;
   state: StreamState;
   /**
-   * 0 until the stream is open (or failed to open); then bumped whenever the
-   * stream says held state may be stale (see onReset). Loaders wait for it and
-   * reload when it changes: reading state only once the stream is live means
-   * no event falls between the two.
+   * False until the stream has opened (or failed to open) once. Queries wait
+   * for it: reading state only once the stream is live means no event falls
+   * between the two. After that, a gap (a reset, a reconnect) refetches the
+   * queries on screen instead (see refetchAfterGap).
    */
-  syncGeneration: number;
+  ready: boolean;
 }
 
 const LiveEventsContext = createContext<LiveEventsValue | null>(null);
 
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const { session, expired, markExpired } = useSessionContext();
+  const queryClient = useQueryClient();
   const [state, setState] = useState<StreamState>({ status: 'connecting' });
-  const [syncGeneration, setSyncGeneration] = useState(0);
+  const [ready, setReady] = useState(false);
   const listeners = useRef(new Set<Listener>());
   const [subscribe] = useState(() => (listener: Listener) => {
     listeners.current.add(listener);
@@ -36,24 +40,35 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const token = expired ? null : (session?.token ?? null);
   useEffect(() => {
     if (!token || !session) return;
+    // Whether queries may already have read: then a (re)opened stream may have
+    // missed something between their read and now.
+    let queriesStarted = false;
     const stream = openEventStream({
       url: eventStreamUrl(session.viewer),
       getToken: () => token,
-      onEvent: (event) => listeners.current.forEach((listener) => listener(event)),
-      onReset: () => setSyncGeneration((g) => g + 1),
+      onEvent: (event) => {
+        applyEventToCache(queryClient, event);
+        listeners.current.forEach((listener) => listener(event));
+      },
+      onReset: () => void refetchAfterGap(queryClient),
       onTokenExpired: markExpired,
       onStateChange: (next) => {
         setState(next);
-        if (next.status !== 'connecting') setSyncGeneration((g) => Math.max(g, 1));
+        // A reconnect after an outage: what is on screen (and any query that
+        // failed meanwhile) is read again. Events the resume replays still
+        // arrive; both paths are upserts.
+        if (next.status === 'open' && queriesStarted) void refetchAfterGap(queryClient);
+        if (next.status !== 'connecting') {
+          queriesStarted = true;
+          setReady(true);
+        }
         if (next.status === 'stopped' && next.reason === 'unauthorized') markExpired();
       },
     });
     return () => stream.close();
-  }, [token, session, markExpired]);
+  }, [token, session, markExpired, queryClient]);
 
-  return (
-    <LiveEventsContext.Provider value={{ subscribe, state, syncGeneration }}>{children}</LiveEventsContext.Provider>
-  );
+  return <LiveEventsContext.Provider value={{ subscribe, state, ready }}>{children}</LiveEventsContext.Provider>;
 }
 
 function useLiveEventsContext(): LiveEventsValue {
@@ -65,15 +80,15 @@ function useLiveEventsContext(): LiveEventsValue {
 /** Calls the latest `handler` for every live event while mounted. */
 export function useLiveEvent(handler: Listener): void {
   const { subscribe } = useLiveEventsContext();
-  const latest = useRef(handler);
-  latest.current = handler;
-  useEffect(() => subscribe((event) => latest.current(event)), [subscribe]);
+  const onEvent = useEffectEvent(handler);
+  useEffect(() => subscribe((event) => onEvent(event)), [subscribe]);
 }
 
 export function useStreamState(): StreamState {
   return useLiveEventsContext().state;
 }
 
-export function useSyncGeneration(): number {
-  return useLiveEventsContext().syncGeneration;
+/** Whether queries may load (see LiveEventsValue.ready). */
+export function useLiveReady(): boolean {
+  return useLiveEventsContext().ready;
 }

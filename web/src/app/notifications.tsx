@@ -3,16 +3,16 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 
 import { expectOk } from '../api/errors.ts';
 import type { Notification } from '../api/events.ts';
-import { fetchNotifications } from '../api/notifications.ts';
+import { useNotificationPages } from '../api/notifications.ts';
 import { createOwnActionLedger, type OwnActionLedger } from '../state/ownActions.ts';
 import {
   BELL_SIZE,
   emptyNotifications,
-  isOwnEvent,
   notificationFromEvent,
+  notifies,
   notificationsReducer,
 } from '../state/notifications.ts';
-import { useLiveEvent, useSyncGeneration } from './liveEvents.tsx';
+import { useLiveEvent } from './liveEvents.tsx';
 import { useApi, useSession } from './session.tsx';
 
 interface NotificationsValue {
@@ -20,6 +20,8 @@ interface NotificationsValue {
   unreadCount: number;
   markRead: (notification: Notification) => void;
   markAllRead: () => void;
+  /** The chat was read up to a message sent at `upTo`: POST /threads/{id}/read marked those notifications read. */
+  threadRead: (threadId: string, upTo: string) => void;
   /** Where this tab records its own changes (see ownActions.ts). */
   ownActions: OwnActionLedger;
 }
@@ -33,23 +35,22 @@ function reportFailure(what: string) {
 export function NotificationsProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const { viewer } = useSession();
-  const syncGeneration = useSyncGeneration();
   const [state, dispatch] = useReducer(notificationsReducer, emptyNotifications);
   const [ownActions] = useState(createOwnActionLedger);
 
+  // The query is read again after a stream gap (liveEvents.tsx); each answer
+  // is merged with the live entries newer than it.
+  const pages = useNotificationPages(BELL_SIZE);
+  const first = pages.data?.pages[0];
   useEffect(() => {
-    if (syncGeneration === 0) return;
-    let current = true;
-    fetchNotifications(api, BELL_SIZE).then((page) => {
-      if (current) dispatch({ type: 'loaded', items: page.items, unreadCount: page.unreadCount });
-    }, reportFailure('loading notifications'));
-    return () => {
-      current = false;
-    };
-  }, [api, syncGeneration]);
+    if (first) dispatch({ type: 'loaded', items: first.items, unreadCount: first.unreadCount });
+  }, [first]);
+  useEffect(() => {
+    if (pages.error) reportFailure('loading notifications')(pages.error);
+  }, [pages.error]);
 
   useLiveEvent((event) => {
-    if (!isOwnEvent(event, viewer.role, ownActions)) {
+    if (notifies(event, viewer.role, ownActions)) {
       dispatch({ type: 'received', notification: notificationFromEvent(event) });
     }
   });
@@ -70,9 +71,11 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     expectOk(api.POST('/notifications/read-all')).catch(reportFailure('marking all notifications read'));
   }, [api]);
 
+  const threadRead = useCallback((threadId: string, upTo: string) => dispatch({ type: 'thread_read', threadId, upTo }), []);
+
   const value = useMemo(
-    () => ({ items: state.items, unreadCount: state.unreadCount, markRead, markAllRead, ownActions }),
-    [state, markRead, markAllRead, ownActions],
+    () => ({ items: state.items, unreadCount: state.unreadCount, markRead, markAllRead, threadRead, ownActions }),
+    [state, markRead, markAllRead, threadRead, ownActions],
   );
   return <NotificationsContext.Provider value={value}>{children}</NotificationsContext.Provider>;
 }

@@ -1,5 +1,15 @@
 // Who is signed in, and the API client acting for them.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 
 import { createApiClient, type ApiClient } from '../api/client.ts';
 import { forgetToken, loadToken, saveToken } from '../auth/sessionStore.ts';
@@ -29,10 +39,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState(storedSession);
   const [expired, setExpired] = useState(false);
   const tokenRef = useRef(session?.token ?? null);
-  tokenRef.current = session?.token ?? null;
+  useLayoutEffect(() => {
+    tokenRef.current = session?.token ?? null;
+  }, [session]);
 
   const markExpired = useCallback(() => setExpired(true), []);
   const api = useMemo(
+    // eslint-disable-next-line react-hooks/refs -- getToken runs when a request is made, never during render
     () => createApiClient({ getToken: () => tokenRef.current, onUnauthorized: markExpired }),
     [markExpired],
   );

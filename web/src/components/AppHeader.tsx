@@ -33,7 +33,7 @@ export function AppHeader() {
           className="button button--quiet"
           onClick={() => {
             signOut();
-            navigate('/signin', { replace: true });
+            void navigate('/signin', { replace: true });
           }}
         >
           Sign out

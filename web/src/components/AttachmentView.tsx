@@ -1,4 +1,6 @@
 // An attachment inside a bubble: images inline, PDFs and videos as a link.
+import { useState } from 'react';
+
 import type { ChatMessage } from '../state/chatTimeline.ts';
 import { useAttachmentUrl } from '../hooks/useAttachmentUrl.ts';
 import { formatBytes } from '../lib/format.ts';
@@ -13,10 +15,13 @@ export function AttachmentView({ entry }: { entry: ChatMessage }) {
   const type = attachment?.type ?? message.media?.content_type ?? '';
   const name = attachment?.name ?? message.media?.filename ?? 'attachment';
   const size = attachment?.size ?? message.media?.size_bytes;
+  // A file the browser cannot show (say, text named .png that the server
+  // refused) is offered as a file instead of a broken image.
+  const [broken, setBroken] = useState(false);
 
-  if (type.startsWith('image/')) {
+  if (type.startsWith('image/') && !broken && !entry.permanent) {
     return url ? (
-      <img className="bubble-image" src={url} alt={name} />
+      <img className="bubble-image" src={url} alt={name} onError={() => setBroken(true)} />
     ) : (
       <span className="bubble-image bubble-image--loading">Loading {name}…</span>
     );

@@ -20,9 +20,10 @@ interface ChatLogProps {
   visible: boolean;
   labelledBy: string;
   onRetry: (messageId: string) => void;
+  onDiscard: (messageId: string) => void;
 }
 
-export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, onRetry }: ChatLogProps) {
+export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, onRetry, onDiscard }: ChatLogProps) {
   const [shown, setShown] = useState(WINDOW);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -78,7 +79,13 @@ export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, 
       <ol className="chat-items">
         {rendered.map((item) =>
           item.kind === 'message' ? (
-            <MessageBubble key={item.entry.message.message_id} entry={item.entry} viewerSide={viewerSide} onRetry={onRetry} />
+            <MessageBubble
+              key={item.entry.message.message_id}
+              entry={item.entry}
+              viewerSide={viewerSide}
+              onRetry={onRetry}
+              onDiscard={onDiscard}
+            />
           ) : (
             <li key={item.line.id} className="system-line">
               <span>

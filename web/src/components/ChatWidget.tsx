@@ -92,10 +92,15 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
         </header>
         {chat.loadError && (
           <p className="chat-error" role="alert">
-            Could not load the chat: {chat.loadError}
+            Could not load the chat: {chat.loadError}{' '}
+            <button type="button" className="link-button" onClick={chat.reload}>
+              Retry
+            </button>
           </p>
         )}
-        {!chat.loaded && !chat.loadError && <p className="chat-note">Loading messages…</p>}
+        {!chat.loaded && !chat.loadError && (
+          <p className="chat-note">{chat.retrying ? 'Cannot reach the server. Trying again…' : 'Loading messages…'}</p>
+        )}
         <ChatLog
           items={items}
           viewerSide={viewer.role}
@@ -103,13 +108,19 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
           visible={expanded}
           labelledBy={titleId}
           onRetry={chat.retry}
+          onDiscard={chat.discard}
         />
         {state.isClosed && (
           <p className="chat-closed" role="status">
-            Thread closed by admin
+            This conversation is read-only.
           </p>
         )}
-        <Composer disabled={state.isClosed} onSend={chat.send} inputRef={inputRef} />
+        <Composer
+          disabled={state.isClosed}
+          onSend={chat.send}
+          inputRef={inputRef}
+          draftKey={order.order_id}
+        />
       </section>
       <button
         ref={launcherRef}
@@ -163,7 +174,11 @@ function CloseThreadButton({ onClose }: { onClose: () => Promise<void> }) {
       <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
         Cancel
       </button>
-      {error && <span role="alert">{error}</span>}
+      {error && (
+        <span className="chat-confirm-error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -1,9 +1,10 @@
 // Writes a message: text (Enter sends, Shift+Enter is a new line) and one
 // optional attachment, checked before upload.
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
 
 import { ACCEPTED_ATTACHMENT_TYPES, attachmentProblem } from '../api/messages.ts';
 import { useAttachmentUrl } from '../hooks/useAttachmentUrl.ts';
+import { loadDraft, saveDraft } from '../state/chatDrafts.ts';
 import { formatBytes } from '../lib/format.ts';
 import { CloseIcon, FileIcon, PaperclipIcon } from './icons.tsx';
 
@@ -11,11 +12,15 @@ interface ComposerProps {
   disabled: boolean;
   onSend: (text: string, attachment?: File) => void;
   inputRef: Ref<HTMLTextAreaElement>;
+  /** Where the draft is kept until sent (the order id): it survives leaving the page. */
+  draftKey: string;
 }
 
-export function Composer({ disabled, onSend, inputRef }: ComposerProps) {
-  const [text, setText] = useState('');
+export function Composer({ disabled, onSend, inputRef, draftKey }: ComposerProps) {
+  const [text, setText] = useState(() => loadDraft(draftKey));
   const [file, setFile] = useState<File | null>(null);
+  const [previewBroken, setPreviewBroken] = useState(false);
+  useEffect(() => saveDraft(draftKey, text), [draftKey, text]);
   const [problem, setProblem] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const textId = useId();
@@ -26,6 +31,7 @@ export function Composer({ disabled, onSend, inputRef }: ComposerProps) {
     if (!chosen) return;
     const reason = attachmentProblem(chosen);
     setProblem(reason);
+    setPreviewBroken(false);
     setFile(reason ? null : chosen);
   };
 
@@ -51,7 +57,7 @@ export function Composer({ disabled, onSend, inputRef }: ComposerProps) {
       )}
       {file && (
         <div className="composer-attachment">
-          {preview ? <img src={preview} alt="" /> : <FileIcon />}
+          {preview && !previewBroken ? <img src={preview} alt="" onError={() => setPreviewBroken(true)} /> : <FileIcon />}
           <span className="composer-attachment-name">
             {file.name} · {formatBytes(file.size)}
           </span>
@@ -91,7 +97,7 @@ export function Composer({ disabled, onSend, inputRef }: ComposerProps) {
           maxLength={4000}
           value={text}
           disabled={disabled}
-          placeholder={disabled ? 'Thread closed by admin' : 'Type a message'}
+          placeholder={disabled ? 'Message' : 'Type a message'}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
         />

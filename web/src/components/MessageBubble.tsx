@@ -31,9 +31,10 @@ interface MessageBubbleProps {
   entry: ChatMessage;
   viewerSide: Owner;
   onRetry: (messageId: string) => void;
+  onDiscard: (messageId: string) => void;
 }
 
-export function MessageBubble({ entry, viewerSide, onRetry }: MessageBubbleProps) {
+export function MessageBubble({ entry, viewerSide, onRetry, onDiscard }: MessageBubbleProps) {
   const { message } = entry;
   const mine = message.owner === viewerSide;
   const hasAttachment = Boolean(entry.attachment ?? message.media);
@@ -56,8 +57,14 @@ export function MessageBubble({ entry, viewerSide, onRetry }: MessageBubbleProps
         {entry.delivery === 'failed' && (
           <span className="bubble-failed">
             Not sent{entry.error ? `: ${entry.error}` : ''}{' '}
-            <button type="button" className="link-button" onClick={() => onRetry(message.message_id)}>
-              Retry
+            {/* A permanent refusal (say, 415) would be refused again: only Discard. */}
+            {!entry.permanent && (
+              <button type="button" className="link-button" onClick={() => onRetry(message.message_id)}>
+                Retry
+              </button>
+            )}{' '}
+            <button type="button" className="link-button" onClick={() => onDiscard(message.message_id)}>
+              Discard
             </button>
           </span>
         )}

@@ -1,19 +1,22 @@
 // The header bell: a menu button (WAI-ARIA APG "Menu Button") listing the
-// latest notifications. Enter/Space/ArrowDown open it on the first item,
-// ArrowUp on the last; arrows, Home and End move; Escape closes it and returns
-// focus to the bell; Tab closes it and moves on.
+// latest notifications, a thread's new messages collapsed into one entry with
+// a count, under a header holding "Mark all read". Enter/Space/ArrowDown open
+// it on the first notification, ArrowUp on the last; arrows, Home and End move
+// (Mark all read is the first item); Escape closes it and returns focus to the
+// bell; Tab closes it and moves on.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 
-import type { Notification } from '../api/events.ts';
 import { useNotifications } from '../app/notifications.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { formatRelativeTime } from '../lib/relativeTime.ts';
 import {
+  bellEntries,
+  bellEntryLabel,
   notificationDetail,
-  notificationLabel,
   notificationReference,
   notificationTarget,
+  type BellEntry,
 } from '../state/notifications.ts';
 import { BellIcon } from './icons.tsx';
 
@@ -43,7 +46,9 @@ export function NotificationBell() {
   useEffect(() => {
     if (!open || !pendingFocus.current) return;
     const all = menuItems();
-    (pendingFocus.current === 'first' ? all[0] : all.at(-1))?.focus();
+    // The first notification, not the header's Mark all read above it.
+    const first = all.find((item) => !item.classList.contains('bell-mark-all')) ?? all[0];
+    (pendingFocus.current === 'first' ? first : all.at(-1))?.focus();
     pendingFocus.current = null;
   }, [open]);
 
@@ -89,12 +94,13 @@ export function NotificationBell() {
     }
   };
 
-  const activate = (notification: Notification) => {
-    markRead(notification);
+  const activate = (entry: BellEntry) => {
+    entry.notifications.forEach(markRead);
     closeMenu(false);
-    const target = notificationTarget(notification);
-    if (target) navigate(target);
+    const target = notificationTarget(entry.newest);
+    if (target) void navigate(target);
   };
+  const entries = bellEntries(items);
 
   const label = unreadCount > 0 ? `Notifications, ${unreadCount} unread` : 'Notifications';
   return (
@@ -123,47 +129,53 @@ export function NotificationBell() {
       </span>
       {open && (
         <div className="bell-popover">
-          <p className="bell-heading" aria-hidden="true">
-            Notifications
-          </p>
           <div id={menuId} role="menu" aria-labelledby={bellId} ref={menuRef} onKeyDown={onMenuKeyDown}>
-            {items.length === 0 && (
+            <div className="bell-header" role="none">
+              <span className="bell-heading" aria-hidden="true">
+                Notifications
+              </span>
+              <button
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className="bell-mark-all"
+                aria-disabled={unreadCount === 0}
+                onClick={() => unreadCount > 0 && markAllRead()}
+              >
+                Mark all read
+              </button>
+            </div>
+            {entries.length === 0 && (
               <div role="menuitem" tabIndex={-1} aria-disabled="true" className="bell-empty">
                 No notifications yet
               </div>
             )}
-            {items.map((n) => (
-              <button
-                key={n.id}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                className={`bell-item${n.is_read ? '' : ' is-unread'}`}
-                onClick={() => activate(n)}
-              >
-                <span className="bell-item-top">
-                  <span className="bell-item-label">
-                    {!n.is_read && <span className="visually-hidden">Unread: </span>}
-                    {notificationLabel(n.resource_type)}
+            {entries.map((entry) => {
+              const n = entry.newest;
+              return (
+                <button
+                  key={entry.key}
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className={`bell-item${entry.unread > 0 ? ' is-unread' : ''}`}
+                  data-count={entry.notifications.length}
+                  onClick={() => activate(entry)}
+                >
+                  <span className="bell-item-top">
+                    <span className="bell-item-label">
+                      {entry.unread > 0 && <span className="visually-hidden">Unread: </span>}
+                      {bellEntryLabel(entry)}
+                    </span>
+                    <time className="bell-item-time" dateTime={n.created_at}>
+                      {formatRelativeTime(n.created_at, now)}
+                    </time>
                   </span>
-                  <time className="bell-item-time" dateTime={n.created_at}>
-                    {formatRelativeTime(n.created_at, now)}
-                  </time>
-                </span>
-                <span className="bell-item-detail">{notificationDetail(n)}</span>
-                <span className="bell-item-ref">{notificationReference(n)}</span>
-              </button>
-            ))}
-            <button
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              className="bell-mark-all"
-              aria-disabled={unreadCount === 0}
-              onClick={() => unreadCount > 0 && markAllRead()}
-            >
-              Mark all read
-            </button>
+                  <span className="bell-item-detail">{notificationDetail(n)}</span>
+                  <span className="bell-item-ref">{notificationReference(n)}</span>
+                </button>
+              );
+            })}
           </div>
         </div>
       )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatBytes, formatCents, parseAmount, shortId } from './format.ts';
+import { SHOP_CURRENCY, formatBytes, formatCents, parseAmount, shortId } from './format.ts';
 
 describe('amounts', () => {
   it('parses what people type into cents, without float drift', () => {
@@ -14,9 +14,10 @@ describe('amounts', () => {
     for (const bad of ['', '-1', '1.234', 'abc', '1,50', '.5']) expect(parseAmount(bad)).toBeNull();
   });
 
-  it('formats cents with two decimals and grouping', () => {
-    expect(formatCents(2500)).toBe('25.00');
-    expect(formatCents(123456789)).toBe('1,234,567.89');
+  it('formats cents in the shop currency (USD by default) with two decimals and grouping', () => {
+    expect(SHOP_CURRENCY).toBe('USD');
+    expect(formatCents(2500)).toBe('$25.00');
+    expect(formatCents(123456789)).toBe('$1,234,567.89');
   });
 });
 

@@ -5,9 +5,21 @@ export function shortId(uuid: string): string {
   return uuid.slice(0, 8);
 }
 
-const money = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/**
+ * The shop's one currency (ISO 4217), for every amount on screen: the API's amounts are
+ * plain cents. Set at build time with `VITE_SHOP_CURRENCY=EUR npm run build:web`; USD
+ * when unset.
+ */
+export const SHOP_CURRENCY: string = import.meta.env.VITE_SHOP_CURRENCY || 'USD';
 
-/** 2500 → "25.00" (the API has no currency; amounts are in cents). */
+const money = new Intl.NumberFormat('en', {
+  style: 'currency',
+  currency: SHOP_CURRENCY,
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** 2500 → "$25.00" in the shop's currency (amounts are in cents). */
 export function formatCents(cents: number): string {
   return money.format(cents / 100);
 }

@@ -1,30 +1,21 @@
 // Admins' inbox: every thread, newest activity first, with unread counts.
 import { Link } from 'react-router-dom';
 
-import { expectOk } from '../api/errors.ts';
-import { isKnownEvent } from '../api/events.ts';
 import type { Thread } from '../api/schema.ts';
-import { useLiveEvent } from '../app/liveEvents.tsx';
-import { useApi, useSession } from '../app/session.tsx';
+import { useInbox } from '../api/threads.ts';
+import { useSession } from '../app/session.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useNow } from '../hooks/useNow.ts';
-import { usePagedList } from '../hooks/usePagedList.ts';
+import { pagedView } from '../hooks/pagedView.ts';
 import { shortId } from '../lib/format.ts';
 import { formatRelativeTime } from '../lib/relativeTime.ts';
 
 export function InboxPage() {
-  const api = useApi();
   const { viewer } = useSession();
   useDocumentTitle('Inbox');
-  const threads = usePagedList(
-    (cursor, signal) => expectOk(api.GET('/threads', { params: { query: cursor ? { cursor } : {} }, signal })),
-    [],
-  );
-  useLiveEvent((event) => {
-    // New threads, messages, closures and read markers change the list; a status
-    // change or a type this client does not know does not.
-    if (isKnownEvent(event) && event.resource_type !== 'orders.updated') threads.reload();
-  });
+  // New messages, closures and read markers refetch it (api/liveCache.ts).
+  const threads = pagedView(useInbox(viewer.role === 'admin'));
 
   if (viewer.role !== 'admin') {
     return (
@@ -42,12 +33,10 @@ export function InboxPage() {
       <div className="page-head">
         <h1 id="inbox-title">Inbox</h1>
       </div>
-      {threads.error && (
-        <p className="form-error" role="alert">
-          {threads.error}
-        </p>
+      {threads.error !== null && <LoadError error={threads.error} onRetry={threads.retry} />}
+      {!threads.items && !threads.error && (
+        <p className="muted">{threads.retrying ? 'Cannot reach the server. Trying again…' : 'Loading conversations…'}</p>
       )}
-      {!threads.items && !threads.error && <p className="muted">Loading conversations…</p>}
       {threads.items?.length === 0 && <p className="empty">No conversations yet.</p>}
       <ul className="card-list">
         {threads.items?.map((thread) => <ThreadRow key={thread.thread_id} thread={thread} />)}

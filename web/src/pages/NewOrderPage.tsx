@@ -7,7 +7,7 @@ import type { OrderItem } from '../api/schema.ts';
 import { useApi, useSession } from '../app/session.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { CloseIcon } from '../components/icons.tsx';
-import { formatCents, parseAmount } from '../lib/format.ts';
+import { SHOP_CURRENCY, formatCents, parseAmount } from '../lib/format.ts';
 
 interface ItemRow {
   key: number;
@@ -64,7 +64,7 @@ export function NewOrderPage() {
     setErrors([]);
     try {
       const order = await expectOk(api.POST('/orders', { body: { items } }));
-      navigate(`/orders/${order.order_id}`);
+      void navigate(`/orders/${order.order_id}`);
     } catch (err) {
       const fieldErrors = err instanceof ApiError ? err.problem?.errors?.map((e) => `${e.field}: ${e.message}`) : undefined;
       setErrors(fieldErrors?.length ? fieldErrors : [describeError(err)]);
@@ -78,7 +78,7 @@ export function NewOrderPage() {
         <Link to="/orders">← Orders</Link>
       </p>
       <h1 id={`${formId}-title`}>New order</h1>
-      <form className="order-form" onSubmit={submit}>
+      <form className="order-form" onSubmit={(event) => void submit(event)}>
         <fieldset>
           <legend>Items</legend>
           {rows.map((row, i) => (
@@ -100,7 +100,7 @@ export function NewOrderPage() {
                 />
               </label>
               <label>
-                Unit price
+                Unit price ({SHOP_CURRENCY})
                 <input
                   inputMode="decimal"
                   placeholder="0.00"

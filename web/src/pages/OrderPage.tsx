@@ -1,17 +1,18 @@
 // /orders/:orderId (chat minimized) and /orders/:orderId/chat (chat open).
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
 import { describeError, expectOk, problemType } from '../api/errors.ts';
-import { isKnownEvent } from '../api/events.ts';
+import { useOrder } from '../api/orders.ts';
+import { orderKeys } from '../api/queryKeys.ts';
 import type { Order, OrderStatus } from '../api/schema.ts';
-import { useLiveEvent } from '../app/liveEvents.tsx';
 import { useNotifications } from '../app/notifications.tsx';
 import { useApi, useSession } from '../app/session.tsx';
 import { ChatWidget } from '../components/ChatWidget.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
-import { useLoad } from '../hooks/useLoad.ts';
 import { formatCents, shortId } from '../lib/format.ts';
 import { isFinalStatus, ORDER_STATUSES } from '../lib/orderStatus.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -24,31 +25,25 @@ export function OrderPage() {
 }
 
 function OrderDetails({ orderId, chatOpen }: { orderId: string; chatOpen: boolean }) {
-  const api = useApi();
   const { viewer } = useSession();
   const navigate = useNavigate();
   useDocumentTitle(`Order ${shortId(orderId)}`);
 
-  const order = useLoad(
-    (signal) => expectOk(api.GET('/orders/{order_id}', { params: { path: { order_id: orderId } }, signal })),
-    [orderId],
-  );
-  useLiveEvent((event) => {
-    if (isKnownEvent(event) && event.resource_type === 'orders.updated' && event.data.order_id === orderId) {
-      const { status } = event.data.meta;
-      order.setData((current) => current && { ...current, status, updated_at: event.created_at });
-    }
-  });
+  // Live status changes patch the cached order (api/liveCache.ts).
+  const order = useOrder(orderId);
+  const queryClient = useQueryClient();
 
   if (!order.data) {
     return order.error ? (
       <div className="card">
         <h1>Order not available</h1>
-        <p role="alert">{order.error}</p>
+        <LoadError error={order.error} onRetry={() => void order.refetch()} />
         <Link to="/orders">Back to orders</Link>
       </div>
     ) : (
-      <p className="muted">Loading order…</p>
+      <p className="muted" role="status">
+        {order.failureReason ? 'Cannot reach the server. Trying again…' : 'Loading order…'}
+      </p>
     );
   }
 
@@ -116,12 +111,19 @@ function OrderDetails({ orderId, chatOpen }: { orderId: string; chatOpen: boolea
       </table>
       {viewer.role === 'admin' && (
         // Keyed by status: a change made elsewhere resets the picker.
-        <StatusControl key={o.status} order={o} onChanged={(next) => order.setData(() => next)} />
+        <StatusControl
+          key={o.status}
+          order={o}
+          onChanged={(next) => {
+            queryClient.setQueryData(orderKeys.detail(o.order_id), next);
+            void queryClient.invalidateQueries({ queryKey: orderKeys.lists() });
+          }}
+        />
       )}
       <ChatWidget
         order={o}
         expanded={chatOpen}
-        onExpandedChange={(open) => navigate(open ? `${orderPath}/chat` : orderPath, { replace: true })}
+        onExpandedChange={(open) => void navigate(open ? `${orderPath}/chat` : orderPath, { replace: true })}
       />
     </article>
   );

@@ -1,14 +1,14 @@
 // Orders: a user's own, or (admins) everyone's with a status filter.
 import { Link, useSearchParams } from 'react-router-dom';
 
-import { expectOk } from '../api/errors.ts';
+import { useOrdersList } from '../api/orders.ts';
 import type { Order, OrderStatus } from '../api/schema.ts';
-import { useLiveEvent } from '../app/liveEvents.tsx';
-import { useApi, useSession } from '../app/session.tsx';
+import { useSession } from '../app/session.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useNow } from '../hooks/useNow.ts';
-import { usePagedList } from '../hooks/usePagedList.ts';
+import { pagedView } from '../hooks/pagedView.ts';
 import { formatCents, shortId } from '../lib/format.ts';
 import { ORDER_STATUSES } from '../lib/orderStatus.ts';
 import { formatRelativeTime } from '../lib/relativeTime.ts';
@@ -18,23 +18,15 @@ function parseStatus(value: string | null): OrderStatus | undefined {
 }
 
 export function OrdersPage() {
-  const api = useApi();
   const { viewer } = useSession();
   const isAdmin = viewer.role === 'admin';
   const [params, setParams] = useSearchParams();
   const status = isAdmin ? parseStatus(params.get('status')) : undefined;
   useDocumentTitle(isAdmin ? 'All orders' : 'Your orders');
 
-  const orders = usePagedList(
-    (cursor, signal) =>
-      expectOk(
-        api.GET('/orders', { params: { query: { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } }, signal }),
-      ),
-    [status],
-  );
-  useLiveEvent((event) => {
-    if (event.resource_type === 'orders.created' || event.resource_type === 'orders.updated') orders.reload();
-  });
+  // New orders and status changes refetch it (api/liveCache.ts).
+  const list = useOrdersList(status);
+  const orders = pagedView(list);
 
   return (
     <section aria-labelledby="orders-title">
@@ -61,12 +53,10 @@ export function OrdersPage() {
           </Link>
         )}
       </div>
-      {orders.error && (
-        <p className="form-error" role="alert">
-          {orders.error}
-        </p>
+      {orders.error !== null && <LoadError error={orders.error} onRetry={orders.retry} />}
+      {!orders.items && !orders.error && (
+        <p className="muted">{orders.retrying ? 'Cannot reach the server. Trying again…' : 'Loading orders…'}</p>
       )}
-      {!orders.items && !orders.error && <p className="muted">Loading orders…</p>}
       {orders.items?.length === 0 && (
         <p className="empty">{isAdmin ? 'No orders here yet.' : 'You have no orders yet. Place one to start a chat with us.'}</p>
       )}

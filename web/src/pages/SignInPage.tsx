@@ -1,7 +1,7 @@
 // Development sign-in: `orderchat serve --dev` prints links to
 // /signin#token=<jwt>. The token is read from the fragment (never sent to the
 // server in a URL), kept in sessionStorage, and wiped from the address bar.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { useSessionContext } from '../app/session.tsx';
@@ -17,19 +17,26 @@ export function SignInPage() {
   const tokenId = useId();
   useDocumentTitle('Sign in');
 
-  useEffect(() => {
+  // The fragment the page was opened with, and any link pasted into this tab later
+  // (a same-document navigation: no new mount, only a `hashchange`).
+  const readFragment = useEffectEvent(() => {
     const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
     if (token === null) return;
     // Before anything else: the token must not stay in the address bar or history.
     window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
-    if (signIn(token)) navigate(from, { replace: true });
-    else setError('This sign-in link is not valid or has expired. Ask for a new one, or paste a token below.');
-    // Runs once, for the fragment the page was opened with.
+    if (signIn(token)) void navigate(from, { replace: true });
+    else setError('This sign-in link is not valid or has expired. Ask for a new one, or paste a token above.');
+  });
+  useEffect(() => {
+    const onHashChange = () => readFragment();
+    onHashChange();
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (signIn(pasted)) navigate(from, { replace: true });
+    if (signIn(pasted)) void navigate(from, { replace: true });
     else setError('That is not a valid, unexpired token.');
   };
 

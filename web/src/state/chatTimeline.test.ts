@@ -22,6 +22,7 @@ import {
   unreadCount,
   type ChatAction,
   type ChatState,
+  type StatusChange,
 } from './chatTimeline.ts';
 
 function run(state: ChatState, ...actions: ChatAction[]): ChatState {
@@ -223,6 +224,58 @@ describe('system lines', () => {
       'message 7',
       'Thread closed by admin',
     ]);
+  });
+
+  it('after a reload, the order\'s status_history gives the same timeline as the live events did', () => {
+    const paid = { ...statusEvent(60, 'paid', 'pending'), created_at: '2026-11-25T10:05:00.123456Z' };
+    const shipped = statusEvent(62, 'shipped', 'paid');
+    const open = { is_active: true, created_at: '2026-11-25T09:00:00Z', closed_at: null, last_read_message_id: null } as Thread;
+    const live = run(
+      asUser(),
+      { type: 'thread_loaded', thread: open },
+      { type: 'history_loaded', messages: [message(5), message(7)], droppedOlder: false },
+      { type: 'event_received', event: paid },
+      { type: 'event_received', event: shipped },
+      { type: 'event_received', event: closedEvent(63) },
+    );
+    // The reload: the thread comes back closed, and the order carries its history.
+    const closed = { ...open, is_active: false, closed_at: '2026-11-25T10:07:00Z' };
+    const history: StatusChange[] = [paid, shipped].map((e) => ({
+      event_id: e.id,
+      changed_at: e.created_at,
+      status: e.data.meta.status,
+      previous_status: e.data.meta.previous_status,
+    }));
+    const reloaded = run(
+      asUser(),
+      { type: 'thread_loaded', thread: closed },
+      { type: 'status_history_loaded', history },
+      { type: 'history_loaded', messages: [message(5), message(7)], droppedOlder: false },
+    );
+    const texts = (state: ChatState) =>
+      timelineOf(state).map((item) => (item.kind === 'system' ? `${item.line.at} ${item.line.text}` : item.entry.message.message_content));
+    expect(texts(reloaded)).toEqual(texts(live));
+    expect(texts(reloaded).filter((text) => text.includes('status'))).toEqual([
+      '2026-11-25T10:05:00.123456Z Order status changed from pending to paid',
+      '2026-11-25T10:06:00Z Order status changed from paid to shipped',
+    ]);
+  });
+
+  it('a change known both from the history and live is one line, whichever came first', () => {
+    const change: StatusChange = { event_id: 60, changed_at: '2026-11-25T10:06:00Z', status: 'shipped', previous_status: 'paid' };
+    const historyFirst = run(
+      asUser(),
+      { type: 'status_history_loaded', history: [change] },
+      { type: 'event_received', event: statusEvent(60, 'shipped', 'paid') },
+      { type: 'status_history_loaded', history: [change] },
+    );
+    const liveFirst = run(
+      asUser(),
+      { type: 'event_received', event: statusEvent(60, 'shipped', 'paid') },
+      { type: 'status_history_loaded', history: [change] },
+    );
+    expect(historyFirst.statusLines).toHaveLength(1);
+    expect(liveFirst.statusLines).toEqual(historyFirst.statusLines);
   });
 
   it('a thread loaded closed is closed', () => {

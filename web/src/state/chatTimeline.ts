@@ -4,7 +4,10 @@
 // the SSE echo of the same message can arrive in either order and still make
 // exactly one bubble: both are upserts keyed by the client-chosen message_id.
 import { isKnownEvent, type AnyEvent } from '../api/events.ts';
-import type { Message, Owner, Thread } from '../api/schema.ts';
+import type { Message, Order, Owner, Thread } from '../api/schema.ts';
+
+/** One entry of an order's status_history. */
+export type StatusChange = Order['status_history'][number];
 
 export type Delivery = 'sending' | 'sent' | 'failed';
 
@@ -13,6 +16,8 @@ export interface ChatMessage {
   delivery: Delivery;
   /** Why the last attempt to send it failed. */
   error?: string;
+  /** The server refused it for good (a 4xx such as 415): Retry cannot help, only Discard. */
+  permanent?: boolean;
   /** The file this client attached: previewed locally and re-sent by Retry. */
   attachment?: File;
 }
@@ -39,10 +44,14 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: 'thread_loaded'; thread: Thread }
+  /** The order's status_history (GET /orders/{id}): what a reload knows of its status lines. */
+  | { type: 'status_history_loaded'; history: readonly StatusChange[] }
   | { type: 'history_loaded'; messages: Message[]; droppedOlder: boolean }
   | { type: 'send_started'; message: Message; attachment?: File }
   | { type: 'send_succeeded'; message: Message }
-  | { type: 'send_failed'; messageId: string; error: string }
+  | { type: 'send_failed'; messageId: string; error: string; permanent?: boolean }
+  /** The viewer gave up on a message that was not sent. */
+  | { type: 'send_discarded'; messageId: string }
   | { type: 'retry_started'; messageId: string }
   | { type: 'own_read_marked'; messageId: string }
   | { type: 'event_received'; event: AnyEvent };
@@ -114,6 +123,17 @@ function laterMarker(state: ChatState, a: string | null, b: string | null): stri
   return position(b) >= position(a) ? (b ?? a) : a;
 }
 
+/**
+ * Adds the line of one status change, once: a live orders.updated event and the
+ * order's status_history name the same change by the same event id.
+ */
+function withStatusLine(state: ChatState, change: StatusChange): ChatState {
+  const id = `event-${change.event_id}`;
+  if (state.statusLines.some((line) => line.id === id)) return state;
+  const line = { id, at: change.changed_at, text: `Order status changed from ${change.previous_status} to ${change.status}` };
+  return { ...state, statusLines: [...state.statusLines, line] };
+}
+
 function applyEvent(state: ChatState, event: AnyEvent): ChatState {
   // A type this client does not know is the bell's business (a generic entry), not the chat's.
   if (!isKnownEvent(event) || event.data.thread_id !== state.threadId) return state;
@@ -145,11 +165,8 @@ function applyEvent(state: ChatState, event: AnyEvent): ChatState {
       });
     }
     case 'orders.updated': {
-      const id = `event-${event.id}`;
-      if (state.statusLines.some((line) => line.id === id)) return state;
       const { status, previous_status } = event.data.meta;
-      const line = { id, at: event.created_at, text: `Order status changed from ${previous_status} to ${status}` };
-      return { ...state, statusLines: [...state.statusLines, line] };
+      return withStatusLine(state, { event_id: event.id, changed_at: event.created_at, status, previous_status });
     }
     case 'threads.closed':
       return state.isClosed ? state : { ...state, isClosed: true, closedAt: event.data.meta.closed_at };
@@ -175,6 +192,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ownReadMarker: laterMarker(state, state.ownReadMarker, thread.last_read_message_id),
       };
     }
+    case 'status_history_loaded':
+      return action.history.reduce(withStatusLine, state);
     case 'history_loaded': {
       let next = action.messages.reduce(confirm, state);
       if (action.droppedOlder && !next.droppedOlder) next = { ...next, droppedOlder: true };
@@ -190,8 +209,14 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return confirm(state, action.message);
     case 'send_failed':
       return withEntry(state, action.messageId, (existing) =>
-        existing && existing.delivery !== 'sent' ? { ...existing, delivery: 'failed', error: action.error } : existing,
+        existing && existing.delivery !== 'sent'
+          ? { ...existing, delivery: 'failed', error: action.error, ...(action.permanent ? { permanent: true } : {}) }
+          : existing,
       );
+    case 'send_discarded': {
+      const messages = state.messages.filter((m) => m.message.message_id !== action.messageId || m.delivery === 'sent');
+      return messages.length === state.messages.length ? state : { ...state, messages };
+    }
     case 'retry_started':
       return withEntry(state, action.messageId, (existing) => {
         if (existing?.delivery !== 'failed') return existing;

@@ -10,12 +10,17 @@ import {
   ORDER,
   readEvent,
   statusEvent,
+  THREAD,
   uuid,
 } from '../testing/fixtures.ts';
 import {
   BELL_SIZE,
+  bellEntries,
+  bellEntryLabel,
   emptyNotifications,
+  hasUnreadMessagesOf,
   isOwnEvent,
+  notifies,
   notificationDetail,
   notificationFromEvent,
   notificationLabel,
@@ -196,5 +201,83 @@ describe('a notification of a type this client does not know', () => {
     expect(toNotification({ ...fromFeed, data: null })).toBeNull();
     expect(toNotification({ ...fromFeed, id: '30' })).toBeNull();
     expect(toNotification('inventory.updated')).toBeNull();
+  });
+});
+
+describe('quiet notifications', () => {
+  const OTHER_THREAD = '7a7a7a7a-0000-4000-8000-000000000000';
+  const inThread = (id: number, thread: string, is_read = false, created_at = '2026-11-25T10:05:00Z'): Notification => {
+    const event = messageEvent(id, { created_at });
+    return { ...event, data: { ...event.data, thread_id: thread }, is_read };
+  };
+
+  it('read receipts never notify, live or loaded', () => {
+    const ledger = createOwnActionLedger();
+    expect(notifies(readEvent(2, 'admin', uuid(1)), 'user', ledger)).toBe(false);
+    expect(notifies(readEvent(2, 'user', uuid(1)), 'admin', ledger)).toBe(false);
+    expect(notifies(messageEvent(3, { owner: 'admin' }), 'user', ledger)).toBe(true);
+    expect(notifies(messageEvent(3, { owner: 'user' }), 'user', ledger)).toBe(false);
+    expect(notifies(asUnknownEvent(inventoryEvent(4)), 'user', ledger)).toBe(true);
+
+    const receipt = notificationFromEvent(readEvent(5, 'admin', uuid(1)));
+    let state = notificationsReducer(emptyNotifications, { type: 'received', notification: receipt });
+    expect(state).toEqual(emptyNotifications);
+    state = notificationsReducer(state, { type: 'loaded', items: [receipt, stored(4)], unreadCount: 1 });
+    expect(state.items.map((n) => n.id)).toEqual([4]);
+    expect(state.unreadCount).toBe(1);
+  });
+
+  it('reading a chat marks that thread\'s messages up to the one read, and nothing else', () => {
+    const items = [
+      inThread(5, THREAD, false, '2026-11-25T10:09:00Z'), // after the message read
+      inThread(4, OTHER_THREAD),
+      notificationFromEvent(statusEvent(3, 'shipped', 'paid')),
+      inThread(2, THREAD, false, '2026-11-25T10:06:00.5Z'),
+      inThread(1, THREAD, true, '2026-11-25T10:05:00Z'),
+    ];
+    let state = notificationsReducer(emptyNotifications, { type: 'loaded', items, unreadCount: 9 });
+    expect(hasUnreadMessagesOf(state.items, THREAD)).toBe(true);
+    state = notificationsReducer(state, { type: 'thread_read', threadId: THREAD, upTo: '2026-11-25T10:07:00.000001Z' });
+    expect(state.items.map((n) => [n.id, n.is_read])).toEqual([
+      [5, false],
+      [4, false],
+      [3, false],
+      [2, true],
+      [1, true],
+    ]);
+    expect(state.unreadCount).toBe(8);
+    const again = notificationsReducer(state, { type: 'thread_read', threadId: THREAD, upTo: '2026-11-25T10:07:00Z' });
+    expect(again).toBe(state);
+    state = notificationsReducer(state, { type: 'thread_read', threadId: THREAD, upTo: '2026-11-25T10:09:00Z' });
+    expect(hasUnreadMessagesOf(state.items, THREAD)).toBe(false);
+    expect(hasUnreadMessagesOf(state.items, OTHER_THREAD)).toBe(true);
+    expect(state.unreadCount).toBe(7);
+  });
+
+  it("collapses a thread's messages into one entry with a count, at the place of the newest", () => {
+    const items = [
+      inThread(9, THREAD),
+      notificationFromEvent(statusEvent(8, 'shipped', 'paid')),
+      inThread(7, OTHER_THREAD),
+      inThread(6, THREAD),
+      inThread(5, THREAD, true),
+      notificationFromEvent(closedEvent(4)),
+    ];
+    const entries = bellEntries(items);
+    expect(entries.map((e) => [e.newest.id, e.notifications.map((n) => n.id), e.unread])).toEqual([
+      [9, [9, 6, 5], 2],
+      [8, [8], 1],
+      [7, [7], 1],
+      [4, [4], 1],
+    ]);
+    expect(entries.map(bellEntryLabel)).toEqual(['2 new messages', 'Order Updated', 'New Message', 'Thread Closed']);
+    expect(new Set(entries.map((e) => e.key)).size).toBe(entries.length);
+
+    const three = bellEntries([inThread(3, THREAD), inThread(2, THREAD), inThread(1, THREAD)]);
+    expect(three).toHaveLength(1);
+    expect(bellEntryLabel(three[0]!)).toBe('3 new messages');
+    expect(bellEntryLabel(bellEntries([inThread(2, THREAD), inThread(1, THREAD, true)])[0]!)).toBe('New Message');
+    expect(bellEntryLabel(bellEntries([inThread(2, THREAD, true), inThread(1, THREAD, true)])[0]!)).toBe('2 messages');
+    expect(bellEntries([])).toEqual([]);
   });
 });

@@ -57,6 +57,20 @@ export function notificationReference(n: AnyEvent): string {
   return n.data.order_id ? `Order ${shortId(n.data.order_id)}` : '';
 }
 
+/**
+ * Whether an event is news at all: read receipts (threads.read) update the
+ * chat's "seen" ticks but never make a bell entry, as the server leaves them out
+ * of GET /notifications.
+ */
+export function isBellEvent(event: AnyEvent): boolean {
+  return event.resource_type !== 'threads.read';
+}
+
+/** Whether a live event becomes a bell entry for this viewer: news, and not their own doing. */
+export function notifies(event: AnyEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
+  return isBellEvent(event) && !isOwnEvent(event, viewerSide, ledger);
+}
+
 export function notificationFromEvent(event: AnyEvent): Notification {
   return { ...event, is_read: false };
 }
@@ -95,7 +109,18 @@ export type NotificationsAction =
   | { type: 'loaded'; items: Notification[]; unreadCount: number }
   | { type: 'received'; notification: Notification }
   | { type: 'marked_read'; id: number }
+  /**
+   * The viewer read a chat up to a message: the server marked their notifications
+   * of that thread's messages up to it read (POST /threads/{id}/read); so does the bell.
+   */
+  | { type: 'thread_read'; threadId: string; upTo: string }
   | { type: 'all_read' };
+
+/** A new message of `threadId` sent at or before `upTo` (an ISO time). */
+function isMessageOfThreadUpTo(n: Notification, threadId: string, upTo: string): boolean {
+  if (!isKnownEvent(n) || n.resource_type !== 'messages.new' || n.data.thread_id !== threadId) return false;
+  return Date.parse(n.data.meta.created_at) <= Date.parse(upTo);
+}
 
 export const emptyNotifications: NotificationsState = { items: [], unreadCount: 0 };
 
@@ -106,12 +131,12 @@ export function notificationsReducer(state: NotificationsState, action: Notifica
       const newest = action.items[0]?.id ?? 0;
       const newer = state.items.filter((n) => n.id > newest);
       return {
-        items: [...newer, ...action.items].slice(0, BELL_SIZE),
+        items: [...newer, ...action.items.filter(isBellEvent)].slice(0, BELL_SIZE),
         unreadCount: action.unreadCount + newer.filter((n) => !n.is_read).length,
       };
     }
     case 'received':
-      if (state.items.some((n) => n.id === action.notification.id)) return state;
+      if (!isBellEvent(action.notification) || state.items.some((n) => n.id === action.notification.id)) return state;
       return {
         items: [action.notification, ...state.items].slice(0, BELL_SIZE),
         unreadCount: state.unreadCount + (action.notification.is_read ? 0 : 1),
@@ -124,7 +149,66 @@ export function notificationsReducer(state: NotificationsState, action: Notifica
         unreadCount: Math.max(0, state.unreadCount - 1),
       };
     }
+    case 'thread_read': {
+      let marked = 0;
+      const items = state.items.map((n) => {
+        if (n.is_read || !isMessageOfThreadUpTo(n, action.threadId, action.upTo)) return n;
+        marked++;
+        return { ...n, is_read: true };
+      });
+      return marked === 0 ? state : { items, unreadCount: Math.max(0, state.unreadCount - marked) };
+    }
     case 'all_read':
       return { items: state.items.map((n) => (n.is_read ? n : { ...n, is_read: true })), unreadCount: 0 };
   }
+}
+
+/** Whether the bell holds an unread notification of a new message in `threadId`. */
+export function hasUnreadMessagesOf(items: readonly Notification[], threadId: string): boolean {
+  return items.some((n) => !n.is_read && isKnownEvent(n) && n.resource_type === 'messages.new' && n.data.thread_id === threadId);
+}
+
+/**
+ * One row of the bell: a notification, or the new messages of one thread
+ * collapsed into one ("3 new messages"), as inboxes group a thread's activity.
+ * Order events stay rows of their own: each says what changed.
+ */
+export interface BellEntry {
+  key: string;
+  /** What the row shows: the newest of `notifications`. */
+  newest: Notification;
+  /** Newest first; more than one only for a thread's collapsed messages. */
+  notifications: Notification[];
+  /** How many of them are unread. */
+  unread: number;
+}
+
+/** The bell's rows, newest first: each thread's messages at the place of its newest. */
+export function bellEntries(items: readonly Notification[]): BellEntry[] {
+  const entries: BellEntry[] = [];
+  const byThread = new Map<string, BellEntry>();
+  for (const n of items) {
+    const threadId = isKnownEvent(n) && n.resource_type === 'messages.new' ? n.data.thread_id : null;
+    let entry = threadId ? byThread.get(threadId) : undefined;
+    if (!entry) {
+      entry = { key: threadId ? `thread-${threadId}` : `notification-${n.id}`, newest: n, notifications: [], unread: 0 };
+      entries.push(entry);
+      if (threadId) byThread.set(threadId, entry);
+    }
+    entry.notifications.push(n);
+    if (!n.is_read) entry.unread++;
+  }
+  return entries;
+}
+
+/**
+ * A thread's messages read "3 new messages" while several are unread, "New
+ * Message" for one (unread, or alone), "3 messages" once all are read; any
+ * other entry is labelled by its type.
+ */
+export function bellEntryLabel(entry: BellEntry): string {
+  const count = entry.notifications.length;
+  if (entry.unread > 1) return `${entry.unread} new messages`;
+  if (count > 1 && entry.unread === 0) return `${count} messages`;
+  return notificationLabel(entry.newest.resource_type);
 }

@@ -49,7 +49,7 @@ export function fakeStreamServer() {
   };
 
   return {
-    fetch: fetch as typeof globalThis.fetch,
+    fetch,
     connections,
     requests,
     /** Queues how the next fetches answer (default: an open stream). */

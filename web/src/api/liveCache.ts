@@ -1,0 +1,106 @@
+// How live events change the query cache: each known event either patches the
+// cached data it describes (setQueryData) or marks the queries it affects
+// stale (invalidateQueries: those on screen refetch at once, the others when
+// next shown). A gap in the stream (a reset, a reconnect) refetches everything
+// on screen. Pure of React, so unit-tested with a bare QueryClient.
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+
+import { isKnownEvent, type AnyEvent } from './events.ts';
+import { messageKeys, notificationKeys, orderKeys, threadKeys } from './queryKeys.ts';
+import type { EventOf, Message, Order, Thread } from './schema.ts';
+
+type Page<T> = { items: T[]; next_cursor: string | null };
+
+/**
+ * The stream missed something, or may have (a `stream.reset`, a reconnect
+ * after an outage): every query is marked stale, and the active ones (what is
+ * on screen, failed ones included) refetch now.
+ */
+export function refetchAfterGap(client: QueryClient): Promise<void> {
+  return client.invalidateQueries();
+}
+
+export function applyEventToCache(client: QueryClient, event: AnyEvent): void {
+  // A type this client does not know changes nothing it caches.
+  if (!isKnownEvent(event)) return;
+  switch (event.resource_type) {
+    case 'orders.created':
+      void client.invalidateQueries({ queryKey: orderKeys.lists() });
+      return;
+    case 'orders.updated':
+      client.setQueryData<Order>(orderKeys.detail(event.data.order_id), (order) => order && withStatusChange(order, event));
+      void client.invalidateQueries({ queryKey: orderKeys.lists() });
+      return;
+    case 'messages.new': {
+      const { meta } = event.data;
+      const key = messageKeys.history(event.data.thread_id);
+      // The event carries at most ~2 KB of text and no attachment details: read the page again.
+      if (meta.truncated || meta.has_media) void client.invalidateQueries({ queryKey: key });
+      else client.setQueryData<InfiniteData<Page<Message>>>(key, (data) => data && withMessage(data, messageOf(event)));
+      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      return;
+    }
+    case 'threads.closed': {
+      const { closed_at: closedAt } = event.data.meta;
+      client.setQueryData<Page<Thread>>(threadKeys.ofOrder(event.data.order_id), (page) =>
+        page && { ...page, items: page.items.map((t) => ({ ...t, is_active: false, closed_at: t.closed_at ?? closedAt })) },
+      );
+      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      return;
+    }
+    case 'threads.read':
+      // Unread counts and "seen" ticks: the open chat applies the event itself,
+      // so its queries are only marked stale (read again when next shown).
+      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      void client.invalidateQueries({ queryKey: threadKeys.ofOrder(event.data.order_id), refetchType: 'none' });
+      void client.invalidateQueries({ queryKey: messageKeys.history(event.data.thread_id), refetchType: 'none' });
+      return;
+  }
+}
+
+/** Puts a message the server confirmed (a send's answer) into its thread's cached history. */
+export function addMessageToCache(client: QueryClient, message: Message): void {
+  client.setQueryData<InfiniteData<Page<Message>>>(messageKeys.history(message.thread_id), (data) => data && withMessage(data, message));
+}
+
+/** Invalidates the bell's list (after marking read elsewhere, say). */
+export function invalidateNotifications(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({ queryKey: notificationKeys.all() });
+}
+
+function withStatusChange(order: Order, event: EventOf<'orders.updated'>): Order {
+  const { status, previous_status: previous } = event.data.meta;
+  const history = Array.isArray(order.status_history) ? order.status_history : [];
+  const known = history.some((change) => change.event_id === event.id);
+  return {
+    ...order,
+    status,
+    updated_at: event.created_at,
+    status_history: known
+      ? history
+      : [...history, { status, previous_status: previous, changed_at: event.created_at, event_id: event.id }],
+  };
+}
+
+function messageOf(event: EventOf<'messages.new'>): Message {
+  const { meta } = event.data;
+  return {
+    message_id: meta.message_id,
+    thread_id: event.data.thread_id,
+    message_content: meta.message_content,
+    owner: meta.owner,
+    created_at: meta.created_at,
+    updated_at: meta.created_at,
+    media: null,
+    seen: false,
+  };
+}
+
+/** Appends `message` to the last page unless a page has it already. */
+function withMessage(data: InfiniteData<Page<Message>>, message: Message): InfiniteData<Page<Message>> {
+  if (data.pages.some((page) => page.items.some((m) => m.message_id === message.message_id))) return data;
+  const last = data.pages.at(-1);
+  // Pages after the last one loaded will bring it (the walk is under way).
+  if (!last || last.next_cursor !== null) return data;
+  return { ...data, pages: [...data.pages.slice(0, -1), { ...last, items: [...last.items, message] }] };
+}
