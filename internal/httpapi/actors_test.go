@@ -23,7 +23,13 @@ type actor struct {
 func (s *testServer) newActor(t testing.TB, role auth.Role) *actor {
 	t.Helper()
 	p := auth.Principal{Subject: uuid.New(), Email: uuid.NewString()[:8] + "@example.com", Role: role}
-	token, err := auth.Mint(testSecret, p, time.Hour, time.Now())
+	return s.actorWithToken(t, p, time.Now())
+}
+
+// actorWithToken is p calling with a token of its own, issued at issued.
+func (s *testServer) actorWithToken(t testing.TB, p auth.Principal, issued time.Time) *actor {
+	t.Helper()
+	token, err := auth.Mint(testSecret, p, time.Hour, issued)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,20 +17,7 @@ import (
 // own token.
 func (s *testServer) tab(t *testing.T, a *actor) *actor {
 	t.Helper()
-	token, err := auth.Mint(testSecret, a.Principal, time.Hour, time.Now().Add(-time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := apiclient.NewClientWithResponses(s.URL+apiBase,
-		apiclient.WithHTTPClient(s.Client),
-		apiclient.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Authorization", "Bearer "+token)
-			return nil
-		}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &actor{Principal: a.Principal, token: token, api: client}
+	return s.actorWithToken(t, a.Principal, time.Now().Add(-time.Second)) // another token than a's
 }
 
 func notifications(t *testing.T, a *actor) apiclient.NotificationList {

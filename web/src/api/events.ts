@@ -11,8 +11,10 @@
 // The generated types form a closed union, so "unknown" is modelled here, at
 // the boundary, instead of widening the spec's types.
 import type {
+  EventOf,
   KnownEvent,
   KnownEventType,
+  Message,
   ReadState,
   StreamControlEvent,
   StreamControlType,
@@ -116,4 +118,23 @@ export function toNotification(value: unknown): Notification | null {
   const event = toEvent(value);
   if (!event || isStreamControl(event) || !isRecord(value) || typeof value['is_read'] !== 'boolean') return null;
   return { ...event, is_read: value['is_read'] };
+}
+
+/**
+ * The message a `messages.new` event announces, as far as the event tells: the
+ * text (possibly cut: `meta.truncated`) and no attachment details (`has_media`
+ * says whether to refetch it).
+ */
+export function messageOfEvent(event: EventOf<'messages.new'>): Message {
+  const { meta } = event.data;
+  return {
+    message_id: meta.message_id,
+    thread_id: event.data.thread_id,
+    message_content: meta.message_content,
+    owner: meta.owner,
+    created_at: meta.created_at,
+    updated_at: meta.created_at,
+    media: null,
+    seen: false,
+  };
 }

@@ -5,7 +5,7 @@
 // on screen. Pure of React, so unit-tested with a bare QueryClient.
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 
-import { isKnownEvent, type AnyEvent } from './events.ts';
+import { isKnownEvent, messageOfEvent, type AnyEvent } from './events.ts';
 import { messageKeys, notificationKeys, orderKeys, threadKeys } from './queryKeys.ts';
 import type { EventOf, Message, Order, Thread } from './schema.ts';
 
@@ -36,7 +36,7 @@ export function applyEventToCache(client: QueryClient, event: AnyEvent): void {
       const key = messageKeys.history(event.data.thread_id);
       // The event carries at most ~2 KB of text and no attachment details: read the page again.
       if (meta.truncated || meta.has_media) void client.invalidateQueries({ queryKey: key });
-      else client.setQueryData<InfiniteData<Page<Message>>>(key, (data) => data && withMessage(data, messageOf(event)));
+      else client.setQueryData<InfiniteData<Page<Message>>>(key, (data) => data && withMessage(data, messageOfEvent(event)));
       void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
       return;
     }
@@ -82,19 +82,6 @@ function withStatusChange(order: Order, event: EventOf<'orders.updated'>): Order
   };
 }
 
-function messageOf(event: EventOf<'messages.new'>): Message {
-  const { meta } = event.data;
-  return {
-    message_id: meta.message_id,
-    thread_id: event.data.thread_id,
-    message_content: meta.message_content,
-    owner: meta.owner,
-    created_at: meta.created_at,
-    updated_at: meta.created_at,
-    media: null,
-    seen: false,
-  };
-}
 
 /** Appends `message` to the last page unless a page has it already. */
 function withMessage(data: InfiniteData<Page<Message>>, message: Message): InfiniteData<Page<Message>> {

@@ -3,7 +3,7 @@
 // lines. Every change goes through chatReducer, so that the POST answer and
 // the SSE echo of the same message can arrive in either order and still make
 // exactly one bubble: both are upserts keyed by the client-chosen message_id.
-import { isKnownEvent, type AnyEvent } from '../api/events.ts';
+import { isKnownEvent, messageOfEvent, type AnyEvent } from '../api/events.ts';
 import type { Message, Order, Owner, Thread } from '../api/schema.ts';
 
 /** One entry of an order's status_history. */
@@ -148,20 +148,8 @@ function applyEvent(state: ChatState, event: AnyEvent): ChatState {
           const { error: _dropped, ...rest } = existing;
           return { ...rest, delivery: 'sent', message: { ...existing.message, created_at: meta.created_at, updated_at: meta.created_at } };
         }
-        return {
-          delivery: 'sent',
-          message: {
-            message_id: meta.message_id,
-            thread_id: state.threadId,
-            message_content: meta.message_content,
-            owner: meta.owner,
-            created_at: meta.created_at,
-            updated_at: meta.created_at,
-            // Not in the event: the chat refetches the message when has_media.
-            media: null,
-            seen: false,
-          },
-        };
+        // No attachment details in the event: the chat refetches the message when has_media.
+        return { delivery: 'sent', message: messageOfEvent(event) };
       });
     }
     case 'orders.updated': {
