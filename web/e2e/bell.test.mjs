@@ -1,6 +1,6 @@
 // Issue 12 item 7, quiet notifications: read receipts never become bell entries; reading
-// a chat reads its notifications (server state: another tab agrees); a thread's messages
-// collapse into one entry with a count; "Mark all read" sits in the dropdown's header.
+// a chat reads its notifications (server state: another tab agrees); a thread's entries
+// collapse into one with a count; "Mark all read" sits in the dropdown's header.
 // Run with `make build` first.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -139,6 +139,10 @@ describe('quiet notifications', () => {
     await user.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
     await openBell(user);
     await user.getByRole('menu').getByText('Support: Paid, thanks!').waitFor();
+    // The status change and the message of one thread are one entry, with a count.
+    const ofSecond = entries(user).filter({ hasText: `Order ${shortId(second.order_id)}` });
+    assert.equal(await ofSecond.count(), 1, 'one entry for the second order');
+    assert.match(await ofSecond.textContent(), /New Message · 2 new/);
 
     const header = user.locator('.bell-header');
     const markAll = header.getByRole('menuitem', { name: 'Mark all read' });

@@ -254,23 +254,21 @@ describe('quiet notifications', () => {
     expect(state.unreadCount).toBe(7);
   });
 
-  it("collapses a thread's messages into one entry with a count, at the place of the newest", () => {
+  it('collapses everything of a thread into one entry with a count, at the place of the newest', () => {
     const items = [
       inThread(9, THREAD),
-      notificationFromEvent(statusEvent(8, 'shipped', 'paid')),
-      inThread(7, OTHER_THREAD),
+      inThread(8, OTHER_THREAD),
+      notificationFromEvent(statusEvent(7, 'shipped', 'paid')),
       inThread(6, THREAD),
-      inThread(5, THREAD, true),
+      inThread(5, OTHER_THREAD, true),
       notificationFromEvent(closedEvent(4)),
     ];
     const entries = bellEntries(items);
     expect(entries.map((e) => [e.newest.id, e.notifications.map((n) => n.id), e.unread])).toEqual([
-      [9, [9, 6, 5], 2],
-      [8, [8], 1],
-      [7, [7], 1],
-      [4, [4], 1],
+      [9, [9, 7, 6, 4], 4],
+      [8, [8, 5], 1],
     ]);
-    expect(entries.map(bellEntryLabel)).toEqual(['2 new messages', 'Order Updated', 'New Message', 'Thread Closed']);
+    expect(entries.map(bellEntryLabel)).toEqual(['New Message · 4 new', 'New Message']);
     expect(new Set(entries.map((e) => e.key)).size).toBe(entries.length);
 
     const three = bellEntries([inThread(3, THREAD), inThread(2, THREAD), inThread(1, THREAD)]);
@@ -278,6 +276,11 @@ describe('quiet notifications', () => {
     expect(bellEntryLabel(three[0]!)).toBe('3 new messages');
     expect(bellEntryLabel(bellEntries([inThread(2, THREAD), inThread(1, THREAD, true)])[0]!)).toBe('New Message');
     expect(bellEntryLabel(bellEntries([inThread(2, THREAD, true), inThread(1, THREAD, true)])[0]!)).toBe('2 messages');
+    const read = (n: ReturnType<typeof notificationFromEvent>) => ({ ...n, is_read: true });
+    const orderOnly = bellEntries([read(notificationFromEvent(statusEvent(2, 'shipped', 'paid'))), read(notificationFromEvent(statusEvent(1, 'paid', 'pending')))]);
+    expect(orderOnly.map(bellEntryLabel)).toEqual(['Order Updated · 2 updates']);
+    expect(bellEntryLabel(bellEntries([notificationFromEvent(statusEvent(1, 'paid', 'pending'))])[0]!)).toBe('Order Updated');
     expect(bellEntries([])).toEqual([]);
   });
+
 });

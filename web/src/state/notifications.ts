@@ -169,26 +169,27 @@ export function hasUnreadMessagesOf(items: readonly Notification[], threadId: st
 }
 
 /**
- * One row of the bell: a notification, or the new messages of one thread
- * collapsed into one ("3 new messages"), as inboxes group a thread's activity.
- * Order events stay rows of their own: each says what changed.
+ * One row of the bell: everything of one thread collapsed into one, as inboxes
+ * group a thread's activity (GitHub, Linear): "3 new messages", or the newest
+ * event with a count ("Order Updated · 2 new"). An event of no thread is a row
+ * of its own.
  */
 export interface BellEntry {
   key: string;
   /** What the row shows: the newest of `notifications`. */
   newest: Notification;
-  /** Newest first; more than one only for a thread's collapsed messages. */
+  /** Newest first; more than one for a thread with several. */
   notifications: Notification[];
   /** How many of them are unread. */
   unread: number;
 }
 
-/** The bell's rows, newest first: each thread's messages at the place of its newest. */
+/** The bell's rows, newest first: each thread at the place of its newest. */
 export function bellEntries(items: readonly Notification[]): BellEntry[] {
   const entries: BellEntry[] = [];
   const byThread = new Map<string, BellEntry>();
   for (const n of items) {
-    const threadId = isKnownEvent(n) && n.resource_type === 'messages.new' ? n.data.thread_id : null;
+    const threadId = isKnownEvent(n) ? n.data.thread_id : null;
     let entry = threadId ? byThread.get(threadId) : undefined;
     if (!entry) {
       entry = { key: threadId ? `thread-${threadId}` : `notification-${n.id}`, newest: n, notifications: [], unread: 0 };
@@ -202,13 +203,19 @@ export function bellEntries(items: readonly Notification[]): BellEntry[] {
 }
 
 /**
- * A thread's messages read "3 new messages" while several are unread, "New
- * Message" for one (unread, or alone), "3 messages" once all are read; any
- * other entry is labelled by its type.
+ * A thread of messages only reads "3 new messages" while several are unread,
+ * "New Message" for one (unread, or alone), "3 messages" once all are read. A
+ * thread with other events reads as its newest, with a count when it has more
+ * ("Order Updated · 2 new", "Order Updated · 3 updates"); a single event by its type.
  */
 export function bellEntryLabel(entry: BellEntry): string {
   const count = entry.notifications.length;
-  if (entry.unread > 1) return `${entry.unread} new messages`;
-  if (count > 1 && entry.unread === 0) return `${count} messages`;
-  return notificationLabel(entry.newest.resource_type);
+  const label = notificationLabel(entry.newest.resource_type);
+  if (entry.notifications.every((n) => n.resource_type === 'messages.new')) {
+    if (entry.unread > 1) return `${entry.unread} new messages`;
+    if (count > 1 && entry.unread === 0) return `${count} messages`;
+    return label;
+  }
+  if (count === 1) return label;
+  return `${label} · ${entry.unread > 0 ? `${entry.unread} new` : `${count} updates`}`;
 }
