@@ -40,12 +40,18 @@ check-generated: ## fail when gen/ differs from what the generators produce
 		echo "gen/ was stale: the diff above is now in your tree; commit it"; rm -rf "$$snapshot"; exit 1; \
 	fi; rm -rf "$$snapshot"; echo "gen/ is up to date"
 
-lint: $(NPM_OK) ## lint the OpenAPI document and the TypeScript (eslint), vet and format-check the Go code
+# Tracked files may be at most 1 MiB, except these (pictures, fuzz corpora): a binary or a
+# build output committed by mistake would make every clone pay for it.
+LARGE_FILES_ALLOWED := ^docs/screenshots/|/testdata/fuzz/
+
+lint: $(NPM_OK) ## lint the OpenAPI document and the TypeScript (eslint), vet and format-check the Go code, refuse large tracked files
 	npm run --silent lint:openapi
 	npm run --silent lint:web
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@large=$$(git ls-files -z | xargs -0 stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 {print $$2}' | grep -Ev '$(LARGE_FILES_ALLOWED)'); \
+	if [ -n "$$large" ]; then echo "tracked files over 1 MiB (build outputs and binaries do not belong in git): $$large"; exit 1; fi
 
 test: lint check-generated web test-go fuzz test-web test-e2e test-partners bench-smoke ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests, partner clients, a smoke run of the load generator
 
