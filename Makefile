@@ -35,7 +35,9 @@ generate: $(NPM_OK) ## regenerate gen/ from openapi/ and queries/ with the pinne
 
 check-generated: ## fail when gen/ differs from what the generators produce
 	@snapshot=$$(mktemp -d) && cp -a gen "$$snapshot/" && \
-	$(MAKE) --no-print-directory generate >/dev/null && \
+	if ! $(MAKE) --no-print-directory generate >/dev/null; then \
+		echo "make generate failed (the error is above)"; rm -rf "$$snapshot"; exit 1; \
+	fi; \
 	if ! diff -r "$$snapshot/gen" gen; then \
 		echo "gen/ was stale: the diff above is now in your tree; commit it"; rm -rf "$$snapshot"; exit 1; \
 	fi; rm -rf "$$snapshot"; echo "gen/ is up to date"
@@ -44,10 +46,17 @@ check-generated: ## fail when gen/ differs from what the generators produce
 # build output committed by mistake would make every clone pay for it.
 LARGE_FILES_ALLOWED := ^docs/screenshots/|/testdata/fuzz/
 
-lint: $(NPM_OK) ## lint the OpenAPI document and the TypeScript (eslint), vet and format-check the Go code, refuse large tracked files
+# staticcheck is pinned by a tool directive in its own module (tools/staticcheck/go.mod, so that
+# its dependencies do not move sqlc's), built into bin/.
+STATICCHECK := bin/staticcheck
+$(STATICCHECK): tools/staticcheck/go.mod tools/staticcheck/go.sum
+	$(GO) -C tools/staticcheck build -o $(CURDIR)/$(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
+
+lint: $(NPM_OK) $(STATICCHECK) ## lint the OpenAPI document and the TypeScript (eslint), vet, staticcheck and format-check the Go code, refuse large tracked files
 	npm run --silent lint:openapi
 	npm run --silent lint:web
 	$(GO) vet ./...
+	$(STATICCHECK) $$($(GO) list ./... | grep -v '/gen/')
 	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@large=$$(git ls-files -z | xargs -0 stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 {print $$2}' | grep -Ev '$(LARGE_FILES_ALLOWED)'); \

@@ -267,7 +267,7 @@ func TestADatabaseOutageIsVisibleAndLosesNothing(t *testing.T) {
 	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
 	call(t, "POST", in.base+"/api/messages", adminToken, `{"thread_id":"`+order.ThreadID+`","message_content":"lost?"}`, 503, nil)
 
-	cluster = startCluster(t, dir, cluster.Port())
+	startCluster(t, dir, cluster.Port())
 	waitStatus(t, in.base+"/readyz", http.StatusOK, 20*time.Second)
 	call(t, "POST", in.base+"/api/messages", adminToken, `{"thread_id":"`+order.ThreadID+`","message_content":"after the outage"}`, 201, nil)
 	if e := nextEvent(t, events); e.ResourceType != "messages.new" || messageText(t, e) != "after the outage" {

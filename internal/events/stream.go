@@ -74,10 +74,11 @@ func (h *Hub) Serve(ctx context.Context, w http.ResponseWriter, req StreamReques
 		"X-Accel-Buffering: no\r\nConnection: close\r\n")
 	_ = req.Header.Write(head) // never fails on a buffer; turns any newline in a value into a space
 	head.WriteString("\r\n")
-	if err := s.write(head.Bytes()); err == nil {
+	err = s.write(head.Bytes())
+	if err == nil {
 		err = s.open(ctx, req, liveFrom)
 	}
-	if err != nil {
+	if err != nil { // the client left during the head or the replay
 		conn.Close()
 		h.Unsubscribe(sub)
 		return nil // the response has started; there is nothing more to tell the client

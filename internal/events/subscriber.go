@@ -12,10 +12,6 @@ type Audience struct {
 	UserID uuid.UUID // otherwise: this customer's visible events
 }
 
-func (a Audience) sees(e Event) bool {
-	return a.Admin || (e.UserVisible && e.UserID == a.UserID)
-}
-
 // Subscriber is one open stream's queue of live events. The hub appends without ever
 // blocking; when the queue would pass its byte budget the subscriber is cut off instead
 // (it reconnects with Last-Event-ID and loses nothing).
