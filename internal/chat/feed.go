@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -41,19 +40,20 @@ func (s *Service) ListEvents(ctx context.Context, p auth.Principal, r FeedReques
 	}
 	items := make([]api.Event, len(page.Rows))
 	for i, row := range page.Rows {
-		if err := decodeEvent(row, &items[i]); err != nil {
+		if items[i], err = toEvent(row); err != nil {
 			return EventPage{}, fmt.Errorf("event: %w", err)
 		}
 	}
 	return EventPage{Items: items, Next: page.Next, HasMore: page.HasMore}, nil
 }
 
-// decodeEvent fills into, an api type holding the Event union (api.Event,
-// api.Notification), from a log row: the JSON the streams carry, with the whole meta.
-func decodeEvent(row db.Event, into json.Unmarshaler) error {
+// toEvent is a log row as an api.Event: the JSON the streams carry, with the whole meta
+// (toNotification does the same and adds the read state).
+func toEvent(row db.Event) (api.Event, error) {
+	var e api.Event
 	data, err := events.Marshal(row)
-	if err != nil {
-		return err
+	if err == nil {
+		err = e.UnmarshalJSON(data)
 	}
-	return into.UnmarshalJSON(data)
+	return e, err
 }

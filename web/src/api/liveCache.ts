@@ -7,9 +7,8 @@ import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 
 import { isKnownEvent, messageOfEvent, type AnyEvent } from './events.ts';
 import { messageKeys, notificationKeys, orderKeys, threadKeys } from './queryKeys.ts';
-import type { EventOf, Message, Order, Thread } from './schema.ts';
+import type { EventOf, Message, Order, Page, Thread } from './schema.ts';
 
-type Page<T> = { items: T[]; next_cursor: string | null };
 
 /**
  * The stream missed something, or may have (a `stream.reset`, a reconnect

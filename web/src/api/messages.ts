@@ -9,7 +9,7 @@ import { formatBytes } from '../lib/format.ts';
 import type { ApiClient } from './client.ts';
 import { inits, MESSAGE_PAGE_SIZE } from './queryKeys.ts';
 import { expectOk } from './errors.ts';
-import type { CreateMessageRequest, CreateMessageUpload, Message } from './schema.ts';
+import type { CreateMessageRequest, CreateMessageUpload, Message, Page } from './schema.ts';
 
 /** The server's attachment limit: 5 MiB. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -44,7 +44,7 @@ export function attachmentProblem(file: File): string | null {
 /** How many of a thread's newest messages the chat keeps in memory. */
 export const MAX_KEPT_MESSAGES = 2000;
 
-type MessagesPage = { items: Message[]; next_cursor: string | null };
+type MessagesPage = Page<Message>;
 export type MessagesData = InfiniteData<MessagesPage, unknown>;
 
 export interface MessageHistory {

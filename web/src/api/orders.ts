@@ -4,10 +4,9 @@ import { useQuery, type InfiniteData } from '@tanstack/react-query';
 import { useLiveReady } from '../app/liveEvents.tsx';
 import { useQueryApi } from '../app/queries.tsx';
 import { inits } from './queryKeys.ts';
-import type { Order, OrderStatus } from './schema.ts';
+import type { Order, OrderStatus, Page } from './schema.ts';
 
-type OrdersPage = { items: Order[]; next_cursor: string | null };
-
+type OrdersPage = Page<Order>;
 
 export type OrdersData = InfiniteData<OrdersPage, unknown>;
 

@@ -19,10 +19,11 @@ export type ProblemType = Schemas['ProblemType'];
 export type CreateMessageRequest = Schemas['CreateMessageRequest'];
 export type CreateMessageUpload = Schemas['CreateMessageUpload'];
 export type ReadState = Schemas['ReadState'];
-// Not aliased: Schemas['Notification']. openapi-typescript turns its
-// `allOf: [Event, ReadState]` into `{ resource_type: "Notification" } &
-// Omit<Event, "resource_type"> & ReadState`, which loses the discriminant;
-// events.ts defines Notification as Event & ReadState instead.
+// Not aliased: Schemas['Notification'] (the known types plus is_read); events.ts
+// widens it with the types this build does not know.
+
+/** A page of a cursor-paged collection (OrderList, ThreadList, MessageList...). */
+export type Page<T> = { items: T[]; next_cursor: Schemas['NextCursor'] };
 
 /** One event of the log (the streams, GET /events, GET /notifications), discriminated by `resource_type`. */
 export type KnownEvent = Schemas['Event'];

@@ -4,9 +4,9 @@ import { useQuery, type InfiniteData } from '@tanstack/react-query';
 import { useLiveReady } from '../app/liveEvents.tsx';
 import { useQueryApi } from '../app/queries.tsx';
 import { inits } from './queryKeys.ts';
-import type { Thread } from './schema.ts';
+import type { Page, Thread } from './schema.ts';
 
-type ThreadsPage = { items: Thread[]; next_cursor: string | null };
+type ThreadsPage = Page<Thread>;
 
 export type ThreadsData = InfiniteData<ThreadsPage, unknown>;
 

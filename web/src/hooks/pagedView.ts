@@ -2,10 +2,7 @@
 // the failure, "Load more".
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 
-interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+import type { Page } from '../api/schema.ts';
 
 export interface PagedView<T> {
   items: T[] | undefined;
