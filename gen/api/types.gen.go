@@ -568,7 +568,7 @@ type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
 }
 
-// Event One event of the log: the SRS envelope, discriminated by `resource_type`. The
+// Event One event of the log: the envelope, discriminated by `resource_type`. The
 // catalogue is open: a client should ignore a `resource_type` it does not know, since
 // new types are added without a new API version.
 type Event struct {
@@ -757,7 +757,7 @@ type MessagePreview struct {
 // Example: eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ
 type NextCursor = string
 
-// Notification One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
+// Notification One event as seen by one recipient: an `Event` of the log plus the
 // recipient's read state, discriminated by `resource_type` like every event (each member
 // is the event type's schema and `ReadState`). `threads.read` is no longer a notification
 // (read receipts are not news); its member stays so that existing clients keep compiling.

@@ -575,7 +575,7 @@ type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
 }
 
-// Event One event of the log: the SRS envelope, discriminated by `resource_type`. The
+// Event One event of the log: the envelope, discriminated by `resource_type`. The
 // catalogue is open: a client should ignore a `resource_type` it does not know, since
 // new types are added without a new API version.
 type Event struct {
@@ -764,7 +764,7 @@ type MessagePreview struct {
 // Example: eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ
 type NextCursor = string
 
-// Notification One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
+// Notification One event as seen by one recipient: an `Event` of the log plus the
 // recipient's read state, discriminated by `resource_type` like every event (each member
 // is the event type's schema and `ReadState`). `threads.read` is no longer a notification
 // (read receipts are not news); its member stays so that existing clients keep compiling.
@@ -2470,7 +2470,7 @@ type ClientInterface interface {
 
 	// ListThreads List threads, or look one up by order
 	//
-	// With `order_id`: the thread of that order (a list of zero or one; the SRS's lookup).
+	// With `order_id`: the thread of that order (a list of zero or one).
 	// Without: users get the threads of their own orders, admins get every thread (the
 	// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
 	// caller's unread count.
@@ -2944,7 +2944,7 @@ func (c *Client) CreateSseTicket(ctx context.Context, reqEditors ...RequestEdito
 
 // ListThreads List threads, or look one up by order
 //
-// With `order_id`: the thread of that order (a list of zero or one; the SRS's lookup).
+// With `order_id`: the thread of that order (a list of zero or one).
 // Without: users get the threads of their own orders, admins get every thread (the
 // inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
 // caller's unread count.
@@ -4413,7 +4413,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListThreadsWithResponse List threads, or look one up by order
 	//
-	// With `order_id`: the thread of that order (a list of zero or one; the SRS's lookup).
+	// With `order_id`: the thread of that order (a list of zero or one).
 	// Without: users get the threads of their own orders, admins get every thread (the
 	// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
 	// caller's unread count.
@@ -6906,7 +6906,7 @@ func (c *ClientWithResponses) CreateSseTicketWithResponse(ctx context.Context, r
 
 // ListThreadsWithResponse List threads, or look one up by order
 //
-// With `order_id`: the thread of that order (a list of zero or one; the SRS's lookup).
+// With `order_id`: the thread of that order (a list of zero or one).
 // Without: users get the threads of their own orders, admins get every thread (the
 // inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
 // caller's unread count.

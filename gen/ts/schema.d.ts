@@ -68,7 +68,7 @@ export interface paths {
         };
         /**
          * List threads, or look one up by order
-         * @description With `order_id`: the thread of that order (a list of zero or one; the SRS's lookup).
+         * @description With `order_id`: the thread of that order (a list of zero or one).
          *     Without: users get the threads of their own orders, admins get every thread (the
          *     inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
          *     caller's unread count.
@@ -894,7 +894,7 @@ export interface components {
             updated: number;
         };
         /**
-         * @description One event as seen by one recipient (SRS 12.1): an `Event` of the log plus the
+         * @description One event as seen by one recipient: an `Event` of the log plus the
          *     recipient's read state, discriminated by `resource_type` like every event (each member
          *     is the event type's schema and `ReadState`). `threads.read` is no longer a notification
          *     (read receipts are not news); its member stays so that existing clients keep compiling.
@@ -1064,7 +1064,7 @@ export interface components {
             has_more: boolean;
         };
         /**
-         * @description One event of the log: the SRS envelope, discriminated by `resource_type`. The
+         * @description One event of the log: the envelope, discriminated by `resource_type`. The
          *     catalogue is open: a client should ignore a `resource_type` it does not know, since
          *     new types are added without a new API version.
          */

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
 
 	"orderchat/internal/auth"
 	"orderchat/internal/events"
@@ -20,6 +21,21 @@ const streamCookieName = "orderchat_stream"
 type authenticator struct {
 	verifier *auth.Verifier
 	tickets  *events.Tickets
+}
+
+// middleware authenticates the operations that declare security and records the
+// principal (and a new stream session's cookie) on the request's context.
+func (a *authenticator) middleware(c *gin.Context) {
+	requirements := operationOf(c).security
+	if len(requirements) == 0 {
+		return
+	}
+	principal, cookie, err := a.authenticate(c.Request, requirements)
+	if err != nil {
+		writeProblem(c, problemFor(err))
+		return
+	}
+	c.Request = c.Request.WithContext(withStreamCookie(withPrincipal(c.Request.Context(), principal), cookie))
 }
 
 // authenticate accepts the credentials the operation's security requirements allow: the

@@ -2,13 +2,18 @@ package httpapi
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"orderchat/gen/apiclient"
 	"orderchat/internal/auth"
 	"orderchat/internal/ratelimit"
+	"orderchat/openapi"
 )
 
 func TestPostingAndStreamingAreRateLimitedPerPrincipal(t *testing.T) {
@@ -40,5 +45,44 @@ func TestPostingAndStreamingAreRateLimitedPerPrincipal(t *testing.T) {
 	}
 	if resp := s.rawStream(t, userStream(user), header); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second stream open: %d", resp.StatusCode)
+	}
+}
+
+// The spec's x-rate-limit is the one declaration of which operation is limited; a
+// misspelt or unused budget stops the server from starting instead of leaving an
+// operation unlimited.
+func TestRateLimitsAreDeclaredInTheSpecAndCheckedAtStartUp(t *testing.T) {
+	load := func() *openapi3.T {
+		doc, err := openapi.Load(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	messages, streams := ratelimit.New(1, 1), ratelimit.New(1, 1)
+	budgets := map[string]*ratelimit.Limiter{"messages": messages, "streams": streams}
+
+	limits, err := newRateLimits(load(), budgets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rateLimits{"createMessage": messages, "uploadMessage": messages, "streamAdminEvents": streams, "streamUserEvents": streams}
+	if !maps.Equal(limits, want) {
+		t.Fatalf("limits %v, want %v", limits, want)
+	}
+
+	misspelt := load()
+	misspelt.Paths.Find("/messages").Post.Extensions[rateLimitExtension] = "mesages"
+	if _, err := newRateLimits(misspelt, budgets); err == nil || !strings.Contains(err.Error(), "mesages") {
+		t.Fatalf("a misspelt budget in the spec: %v", err)
+	}
+	if _, err := newRateLimits(load(), map[string]*ratelimit.Limiter{"messages": messages, "streams": streams, "stream": streams}); err == nil || !strings.HasSuffix(err.Error(), "x-rate-limit: stream") {
+		t.Fatalf("a budget no operation names: %v", err)
+	}
+	public := load()
+	op := public.Paths.Find("/messages").Post
+	op.Security = &openapi3.SecurityRequirements{}
+	if _, err := newRateLimits(public, budgets); err == nil || !strings.Contains(err.Error(), "without security") {
+		t.Fatalf("a limit on an operation without security: %v", err)
 	}
 }

@@ -37,7 +37,8 @@ type Deps struct {
 	Tickets  *events.Tickets
 	Ready    map[string]Check // readiness conditions for /readyz
 	Web      fs.FS            // the built web UI (web/dist)
-	// Per-principal rate limits (nil: unlimited) of posting messages and opening streams.
+	// Per-principal rate limits (nil: unlimited): the budgets `messages` and `streams` that
+	// operations name with x-rate-limit in openapi.yaml.
 	MessageLimit, StreamLimit *ratelimit.Limiter
 	Registry                  *prometheus.Registry
 }
@@ -48,13 +49,15 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	limits := map[string]*ratelimit.Limiter{
-		"createMessage": d.MessageLimit, "uploadMessage": d.MessageLimit, "streamAdminEvents": d.StreamLimit, "streamUserEvents": d.StreamLimit,
-	}
-	ct, err := newContract(doc, &authenticator{verifier: d.Verifier, tickets: d.Tickets}, maxJSONBody, limits)
+	ct, err := newContract(doc)
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newRateLimits(doc, map[string]*ratelimit.Limiter{"messages": d.MessageLimit, "streams": d.StreamLimit})
+	if err != nil {
+		return nil, err
+	}
+	authn := &authenticator{verifier: d.Verifier, tickets: d.Tickets}
 
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
@@ -95,7 +98,8 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 			}
 		},
 	})
-	group := engine.Group(apiBase, ct.middleware)
+	// The order matters; contract.go says why.
+	group := engine.Group(apiBase, ct.route, authn.middleware, limits.middleware, limitBody(maxJSONBody), validate)
 	api.RegisterHandlersWithOptions(group, strict, api.GinServerOptions{
 		ErrorHandler: func(c *gin.Context, err error, status int) {
 			writeProblem(c, statusProblem(status, err.Error()))

@@ -3,127 +3,55 @@ package httpapi
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gin-gonic/gin"
 
 	"orderchat/gen/api"
-	"orderchat/internal/ratelimit"
 )
 
-// apiBase is where the spec's paths are mounted (its `servers: [{url: /api}]`).
-const apiBase = "/api"
-
-// contract enforces openapi.yaml on every /api request before a handler runs: it
-// authenticates the operations that declare security and validates parameters and
-// bodies, answering problem+json on the first failure.
-type contract struct {
-	doc      *openapi3.T
-	router   routers.Router
-	authn    *authenticator
-	jsonBody int64                         // the largest JSON body accepted
-	limits   map[string]*ratelimit.Limiter // per-principal rate limits by operationId
-}
-
-func newContract(doc *openapi3.T, authn *authenticator, jsonBody int64, limits map[string]*ratelimit.Limiter) (*contract, error) {
-	// Route on the spec's own paths: servers would make the router match hosts and
-	// prefixes (oapi-codegen#882), and the /api prefix is stripped before routing.
-	doc.Servers = nil
-	for _, item := range doc.Paths.Map() {
-		item.Servers = nil
-	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("route openapi.yaml: %w", err)
-	}
-	return &contract{doc: doc, router: router, authn: authn, jsonBody: jsonBody, limits: limits}, nil
-}
-
-// middleware runs on the routes gin matched under /api.
-func (ct *contract) middleware(c *gin.Context) {
-	specReq := *c.Request
-	specURL := *c.Request.URL
-	specURL.Path = strings.TrimPrefix(specURL.Path, apiBase)
-	specURL.RawPath = ""
-	specReq.URL = &specURL
-
-	route, pathParams, err := ct.router.FindRoute(&specReq)
-	if err != nil {
-		writeProblem(c, statusProblem(http.StatusNotFound, "no such operation"))
-		return
-	}
-	op := route.Operation
-
-	if requirements := ct.security(op); len(requirements) > 0 {
-		principal, cookie, err := ct.authn.authenticate(c.Request, requirements)
-		if err != nil {
-			writeProblem(c, problemFor(err))
+// limitBody bounds every body before anything reads it: jsonLimit for JSON, the upload
+// bound for a multipart body where the operation takes one (uploadMessage's handler
+// streams it). Elsewhere a multipart body meets the JSON bound and then validation,
+// which refuses its content type.
+func limitBody(jsonLimit int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Body == nil {
 			return
 		}
-		c.Request = c.Request.WithContext(withStreamCookie(withPrincipal(c.Request.Context(), principal), cookie))
-		specReq = *c.Request
-		specReq.URL = &specURL
-		// Refuse a flood before reading its body.
-		if ok, wait := ct.limits[op.OperationID].Allow(principal.Subject); !ok {
-			c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(wait)))
-			writeProblem(c, statusProblem(http.StatusTooManyRequests, fmt.Sprintf("too many requests; retry in %d s", ratelimit.RetryAfterSeconds(wait))))
-			return
-		}
-	}
-
-	// Bound every body before anything reads it. The validator reads JSON bodies whole;
-	// multipart uploads (uploadMessage) are left to their handler, which streams them.
-	// Any other operation validates a multipart body, which refuses its content type.
-	multipart := isMultipart(c.Request) && acceptsMultipart(op)
-	if c.Request.Body != nil {
-		limit := ct.jsonBody
-		if multipart {
+		limit := jsonLimit
+		if isMultipart(c.Request) && operationOf(c).acceptsMultipart() {
 			limit = maxUploadBody
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
-		specReq.Body = c.Request.Body
 	}
-	err = openapi3filter.ValidateRequest(c.Request.Context(), &openapi3filter.RequestValidationInput{
+}
+
+// validate checks the parameters and the JSON body against the operation. The validator
+// reads a JSON body whole and leaves a re-readable copy for the handler; a multipart
+// body is the handler's to check, as it streams in.
+func validate(c *gin.Context) {
+	op := operationOf(c)
+	specReq := *c.Request
+	specReq.URL = op.specURL
+	err := openapi3filter.ValidateRequest(c.Request.Context(), &openapi3filter.RequestValidationInput{
 		Request:    &specReq,
-		PathParams: pathParams,
-		Route:      route,
+		PathParams: op.pathParams,
+		Route:      op.route,
 		Options: &openapi3filter.Options{
 			MultiError:         true,
-			ExcludeRequestBody: multipart,
-			// Security was enforced above with the real credentials.
+			ExcludeRequestBody: isMultipart(c.Request) && op.acceptsMultipart(),
+			// The authentication middleware has checked the real credentials.
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		},
 	})
-	// The validator consumed the body and left a re-readable copy on its request.
 	c.Request.Body = specReq.Body
 	if err != nil {
 		writeProblem(c, validationProblem(err))
-		return
 	}
-	c.Next()
-}
-
-func (ct *contract) security(op *openapi3.Operation) openapi3.SecurityRequirements {
-	if op.Security != nil {
-		return *op.Security
-	}
-	return ct.doc.Security
-}
-
-func acceptsMultipart(op *openapi3.Operation) bool {
-	return op.RequestBody != nil && op.RequestBody.Value.Content.Get("multipart/form-data") != nil
-}
-
-func isMultipart(r *http.Request) bool {
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mediaType == "multipart/form-data"
 }
 
 // validationProblem turns the validator's errors into a 400 (or 413 for an oversized
