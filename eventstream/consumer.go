@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Event is one orderchat event: the SRS envelope (openapi.yaml: StreamEvent). Switch on
+// Event is one orderchat event: the envelope (openapi.yaml: StreamEvent). Switch on
 // ResourceType and decode the meta of the types you handle with Meta; the catalogue grows,
 // so let a type you do not know pass. Raw holds the whole JSON (for
 // apiclient.StreamEvent, whose ValueByDiscriminator gives the generated per-type struct).

@@ -41,8 +41,8 @@ CREATE INDEX threads_by_activity ON threads (updated_at DESC, thread_id DESC);
 CREATE INDEX threads_by_user_activity ON threads (user_id, updated_at DESC, thread_id DESC);
 
 -- Messages. seq gives a total, stable order inside a thread (created_at can tie) and is
--- what read markers and cursors compare. The attachment lives in media_data (BYTEA, as in
--- the SRS); listings select the other media columns only.
+-- what read markers and cursors compare. The attachment lives in media_data (BYTEA: the store of
+-- internal/media); listings select the other media columns only.
 CREATE TABLE messages (
     message_id         uuid PRIMARY KEY,
     seq                bigint NOT NULL GENERATED ALWAYS AS IDENTITY UNIQUE,

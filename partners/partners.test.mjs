@@ -2,7 +2,7 @@
 // that the app does not use, @hey-api/openapi-ts and orval, generate clients from the spec the
 // running server serves (/api/openapi.yaml); a small partner program per generator is
 // type-checked with `strict` (a type error fails the test) and then runs against that server:
-// the SRS 8 sequence over the event feed, an attachment upload through the generated multipart
+// the core sequence (README.md) over the event feed, an attachment upload through the generated multipart
 // call, a typed problem, and every event type handled by a switch on `resource_type`.
 // Needs bin/orderchat (`make build`); starts the server with the browser tests' harness.
 import assert from 'node:assert/strict';

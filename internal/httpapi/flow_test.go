@@ -10,10 +10,10 @@ import (
 	"orderchat/internal/auth"
 )
 
-// TestSRSSequenceEndToEnd walks SRS section 8 (and 5) through the generated client:
+// TestCoreSequenceEndToEnd walks README "The core sequence" through the generated client:
 // a user orders, the thread exists, the admin is notified and answers, the user is
 // notified and replies, the admin closes the thread and nobody can post any more.
-func TestSRSSequenceEndToEnd(t *testing.T) {
+func TestCoreSequenceEndToEnd(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
 	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)

@@ -106,8 +106,8 @@ func types(events []eventstream.Event) []string {
 
 func userStream(a *actor) string { return "/api/users/sse/notification/" + a.Subject.String() }
 
-// TestSRSSequenceOnBothStreams: SRS section 8 as the two streams see it.
-func TestSRSSequenceOnBothStreams(t *testing.T) {
+// TestCoreSequenceOnBothStreams: README "The core sequence" as the two streams see it.
+func TestCoreSequenceOnBothStreams(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
 	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)

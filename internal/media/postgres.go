@@ -11,7 +11,7 @@ import (
 	"orderchat/gen/db"
 )
 
-// Postgres stores attachments in messages.media_data (BYTEA), as the SRS's schema does.
+// Postgres stores attachments in messages.media_data (BYTEA, migrations/00001_schema.sql).
 type Postgres struct {
 	q *db.Queries
 }

@@ -1,5 +1,5 @@
 // The UI against the real server in headless Chromium: a customer and an
-// admin in two browser contexts (SRS 12-13). Run with `npm run test:e2e`
+// admin in two browser contexts (README.md: Web UI). Run with `npm run test:e2e`
 // after `make build`.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +70,7 @@ describe('orderchat in the browser', () => {
     await user.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 
-  it('SRS 13.4: the customer chats with support, live, each message once', TIMEOUT, async () => {
+  it('the core sequence: the customer chats with support, live, each message once', TIMEOUT, async () => {
     await user.getByRole('link', { name: 'New order' }).click();
     await user.getByLabel('Name').fill('Blue mug');
     await user.getByLabel('Quantity').fill('2');

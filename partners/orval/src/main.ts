@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   const adminFeed = await Feed.open('admin', admin);
   const userFeed = await Feed.open('user', user);
 
-  // SRS 8: the user creates an order; the admin learns of it from the feed.
+  // The core sequence (README.md): the user creates an order; the admin learns of it from the feed.
   const created = await createOrder(
     { items: [{ name: 'Blue mug', quantity: 2, unit_price_cents: 1250 }, { name: 'Tea towel', quantity: 1, unit_price_cents: 499 }] },
     user,

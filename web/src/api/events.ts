@@ -4,7 +4,7 @@
 //  - a KnownEvent: one of the spec's `Event` union, which the compiler narrows
 //    on `resource_type` to its typed `data.meta` (or a stream control event), or
 //  - an UnknownEvent: a `resource_type` this build does not know. The catalogue
-//    is open (SRS 7): a newer server adds types without a new API version, so
+//    is open (openapi.yaml, Events): a newer server adds types without a new API version, so
 //    such an event is kept with its envelope only. The bell shows it as a
 //    generic entry; everything else ignores it.
 //

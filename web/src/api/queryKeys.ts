@@ -8,7 +8,7 @@ export const MESSAGE_PAGE_SIZE = 200; // the API's maximum
 export const inits = {
   order: (orderId: string) => ({ params: { path: { order_id: orderId } } }),
   orders: (status: OrderStatus | undefined) => ({ params: { query: status ? { status } : {} } }),
-  // SRS 13.2: the thread is looked up by its order.
+  // listThreads with order_id: the thread of that order (openapi.yaml).
   threadOfOrder: (orderId: string) => ({ params: { query: { order_id: orderId } } }),
   inbox: () => ({ params: { query: {} } }),
   messages: (threadId: string) => ({ params: { query: { thread_id: threadId, limit: MESSAGE_PAGE_SIZE } } }),

@@ -1,4 +1,4 @@
-// The floating chat of an order page (SRS 13): a round launcher bottom-right
+// The floating chat of an order page (README.md: Web UI): a round launcher bottom-right
 // and a panel that fades in. It opens by itself when the other side writes,
 // unless the viewer minimized it on this page; then the launcher shows a badge.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';

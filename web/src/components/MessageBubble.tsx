@@ -1,4 +1,4 @@
-// One chat bubble: customers' on the left, support's on the right (SRS 13.1).
+// One chat bubble: customers' on the left, support's on the right.
 import type { Owner } from '../api/schema.ts';
 import type { ChatMessage } from '../state/chatTimeline.ts';
 import { formatClock } from '../lib/format.ts';
