@@ -93,7 +93,7 @@ func serve(ctx context.Context, args []string) error {
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:       log,
 		Verifier:     verifier,
-		Chat:         chat.New(pool, media.NewPostgres(pool), hub),
+		Chat:         chat.New(pool, media.NewPostgres(pool), hub, httpapi.EventMeta{}),
 		Hub:          hub,
 		Tickets:      tickets,
 		Web:          webFS,

@@ -1,11 +1,9 @@
 package chat
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
-	"orderchat/gen/api"
+	"github.com/google/uuid"
 )
 
 // Events are appended by the statement that makes the change (queries/*.sql), through
@@ -13,20 +11,52 @@ import (
 // events.Hub). The service supplies each event's meta, and the times in it, so that the
 // event carries exactly what was stored.
 
-// eventMeta is the meta of every event type the service emits: the generated types of
-// openapi.yaml's *Meta schemas, so that an emitter whose meta drifts from the contract
-// does not compile. A new event type adds its meta type here (README: "Adding an event type").
-type eventMeta interface {
-	api.OrderCreatedMeta | api.OrderUpdatedMeta | api.MessageNewMeta | api.ThreadClosedMeta | api.ThreadReadMeta
+// EventEncoder turns each event the service appends into the meta stored with it. The
+// meta's JSON is part of the contract (openapi.yaml: the *Meta schemas), so the HTTP layer
+// implements this with the generated types (httpapi.EventMeta). One method per event type:
+// a type added here does not compile until it is given its contract shape (README:
+// "Adding an event type").
+type EventEncoder interface {
+	OrderCreated(OrderCreated) ([]byte, error)
+	OrderUpdated(OrderUpdated) ([]byte, error)
+	MessagePosted(MessagePosted) ([]byte, error)
+	ThreadClosed(ThreadClosed) ([]byte, error)
+	ThreadRead(ThreadRead) ([]byte, error)
 }
 
-// encodeMeta is an event's meta as JSON.
-func encodeMeta[M eventMeta](meta M) ([]byte, error) {
-	data, err := json.Marshal(meta)
-	if err != nil {
-		return nil, fmt.Errorf("encode event meta: %w", err)
-	}
-	return data, nil
+// OrderCreated is orders.created: a customer placed an order, and its thread opened.
+type OrderCreated struct {
+	UserID     uuid.UUID
+	Status     OrderStatus
+	TotalCents int64
+	ItemCount  int
+}
+
+// OrderUpdated is orders.updated: an admin moved an order from Previous to Status.
+type OrderUpdated struct {
+	Status, Previous OrderStatus
+}
+
+// MessagePosted is messages.new. Content is the whole text; the streams cut it to fit
+// their line (events.Encode).
+type MessagePosted struct {
+	MessageID uuid.UUID
+	Owner     Side
+	CreatedAt time.Time
+	HasMedia  bool
+	Content   string
+}
+
+// ThreadClosed is threads.closed: an admin closed a thread.
+type ThreadClosed struct {
+	ClosedAt time.Time
+}
+
+// ThreadRead is threads.read: Reader's read marker moved forward to MessageID.
+type ThreadRead struct {
+	Reader    Side
+	MessageID uuid.UUID
+	ReadAt    time.Time
 }
 
 // dbNow is the current time as PostgreSQL stores it (microseconds), so that a time

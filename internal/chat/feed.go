@@ -2,10 +2,8 @@ package chat
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/events"
@@ -19,9 +17,9 @@ type FeedRequest struct {
 	Wait  time.Duration
 }
 
-// EventPage is a page of the event feed, oldest first.
+// EventPage is a page of the event feed: log rows, oldest first.
 type EventPage struct {
-	Items   []api.Event
+	Items   []db.Event
 	Next    int64
 	HasMore bool
 }
@@ -38,22 +36,5 @@ func (s *Service) ListEvents(ctx context.Context, p auth.Principal, r FeedReques
 	if err != nil {
 		return EventPage{}, err
 	}
-	items := make([]api.Event, len(page.Rows))
-	for i, row := range page.Rows {
-		if items[i], err = toEvent(row); err != nil {
-			return EventPage{}, fmt.Errorf("event: %w", err)
-		}
-	}
-	return EventPage{Items: items, Next: page.Next, HasMore: page.HasMore}, nil
-}
-
-// toEvent is a log row as an api.Event: the JSON the streams carry, with the whole meta
-// (toNotification does the same and adds the read state).
-func toEvent(row db.Event) (api.Event, error) {
-	var e api.Event
-	data, err := events.Marshal(row)
-	if err == nil {
-		err = e.UnmarshalJSON(data)
-	}
-	return e, err
+	return EventPage{Items: page.Rows, Next: page.Next, HasMore: page.HasMore}, nil
 }

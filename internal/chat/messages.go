@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/media"
@@ -18,11 +18,29 @@ import (
 // MaxMessageRunes is the longest message text (openapi.yaml: MessageContent).
 const MaxMessageRunes = 4000
 
+// Message is a message of a thread, without its attachment's bytes. Seen says whether
+// the side that did not write it has read it.
+type Message struct {
+	ID, ThreadID         uuid.UUID
+	Owner                Side
+	Content              string
+	Media                *Media // nil: no attachment
+	Seen                 bool
+	CreatedAt, UpdatedAt time.Time
+}
+
+// Media describes a stored attachment.
+type Media struct {
+	ContentType string // sniffed from the bytes (media.Sniff)
+	Filename    string
+	SizeBytes   int64
+}
+
 // NewMessage is a post to a thread. Owner, when given, must match the caller's side.
 type NewMessage struct {
 	ThreadID  uuid.UUID
 	Content   string
-	Owner     *api.Owner
+	Owner     *Side
 	MessageID *uuid.UUID // client-chosen: makes the post idempotent
 	Media     *Attachment
 }
@@ -36,13 +54,16 @@ type Attachment struct {
 // PostMessage stores a message, touches the thread and appends messages.new, in one
 // transaction. A repeated client message_id returns the stored message with created
 // false and changes nothing.
-func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessage) (msg api.Message, created bool, err error) {
+func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessage) (msg Message, created bool, err error) {
+	if m.Owner != nil && !m.Owner.valid() {
+		return Message{}, false, invalid("owner", "must be %s or %s", UserSide, AdminSide)
+	}
 	if m.Owner != nil && *m.Owner != side(p) {
-		return api.Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "owner",
+		return Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "owner",
 			Detail: fmt.Sprintf("owner is taken from the token; you write as %s, not %s", side(p), *m.Owner)}
 	}
 	if !utf8.ValidString(m.Content) || utf8.RuneCountInString(m.Content) > MaxMessageRunes {
-		return api.Message{}, false, invalid("message_content", "message_content must be UTF-8 text of at most %d characters", MaxMessageRunes)
+		return Message{}, false, invalid("message_content", "message_content must be UTF-8 text of at most %d characters", MaxMessageRunes)
 	}
 	var contentType *string
 	var size *int64
@@ -50,12 +71,12 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if m.Media != nil {
 		ct, err := checkAttachment(m.Media)
 		if err != nil {
-			return api.Message{}, false, err
+			return Message{}, false, err
 		}
 		n := int64(len(m.Media.Data))
 		contentType, size, filename = &ct, &n, &m.Media.Filename
 	} else if m.Content == "" {
-		return api.Message{}, false, invalid("message_content", "a message needs text or an attachment")
+		return Message{}, false, invalid("message_content", "a message needs text or an attachment")
 	}
 	id := uuid.New()
 	if m.MessageID != nil {
@@ -71,11 +92,11 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
 		CreatedAt: now, AppendEvent: m.Media == nil,
 	}
-	post.Meta, err = encodeMeta(api.MessageNewMeta{
-		MessageId: id, Owner: side(p), CreatedAt: now, HasMedia: m.Media != nil, MessageContent: m.Content,
+	post.Meta, err = s.meta.MessagePosted(MessagePosted{
+		MessageID: id, Owner: side(p), CreatedAt: now, HasMedia: m.Media != nil, Content: m.Content,
 	})
 	if err != nil {
-		return api.Message{}, false, err
+		return Message{}, false, err
 	}
 	var row db.PostMessageRow
 	if m.Media == nil {
@@ -102,11 +123,11 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		return s.whyNotPosted(ctx, p, m.ThreadID, id)
 	}
 	if err != nil {
-		return api.Message{}, false, fmt.Errorf("post message: %w", err)
+		return Message{}, false, fmt.Errorf("post message: %w", err)
 	}
 	s.log.Published()
 	// A new message is the thread's newest, so the other side has not seen it yet.
-	return toMessage(db.ListMessagesRow{
+	return messageOf(db.ListMessagesRow{
 		MessageID: row.MessageID, Seq: row.Seq, ThreadID: row.ThreadID, Owner: row.Owner, AuthorID: row.AuthorID,
 		MessageContent: row.MessageContent, MediaContentType: row.MediaContentType, MediaSizeBytes: row.MediaSizeBytes,
 		MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Seen: false,
@@ -115,13 +136,13 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 
 // whyNotPosted explains a post that stored nothing: the thread is not the caller's to
 // see, it is closed, or the message id is taken (a concurrent retry, or someone else's).
-func (s *Service) whyNotPosted(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (api.Message, bool, error) {
+func (s *Service) whyNotPosted(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (Message, bool, error) {
 	t, err := s.visibleThread(ctx, p, threadID)
 	if err != nil {
-		return api.Message{}, false, err
+		return Message{}, false, err
 	}
 	if !t.IsActive {
-		return api.Message{}, false, &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
+		return Message{}, false, &Error{Kind: Conflict, Reason: "thread-closed", Detail: "the thread is closed; no more messages can be posted"}
 	}
 	stored, ok, err := s.storedRetry(ctx, p, threadID, id)
 	if !ok && err == nil {
@@ -136,42 +157,41 @@ var errDuplicateID = &Error{Kind: Conflict, Reason: "duplicate-message-id", Fiel
 
 // storedRetry finds a message stored earlier under id. ok is true when it is the
 // caller's own post to this thread (a retry); an id taken otherwise is a conflict.
-func (s *Service) storedRetry(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (api.Message, bool, error) {
+func (s *Service) storedRetry(ctx context.Context, p auth.Principal, threadID, id uuid.UUID) (Message, bool, error) {
 	stored, err := s.q.GetMessageView(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return api.Message{}, false, nil
+		return Message{}, false, nil
 	}
 	if err != nil {
-		return api.Message{}, false, fmt.Errorf("load message %s: %w", id, err)
+		return Message{}, false, fmt.Errorf("load message %s: %w", id, err)
 	}
 	if stored.ThreadID != threadID || stored.AuthorID != p.Subject {
-		return api.Message{}, false, errDuplicateID
+		return Message{}, false, errDuplicateID
 	}
-	return toMessage(db.ListMessagesRow(stored)), true, nil
+	return messageOf(db.ListMessagesRow(stored)), true, nil
 }
 
 // ListMessages pages a thread's messages oldest first, without their attachments' bytes.
-func (s *Service) ListMessages(ctx context.Context, p auth.Principal, threadID uuid.UUID, pr PageRequest) (Page[api.Message], error) {
+func (s *Service) ListMessages(ctx context.Context, p auth.Principal, threadID uuid.UUID, pr PageRequest) (Page[Message], error) {
 	if _, err := s.visibleThread(ctx, p, threadID); err != nil {
-		return Page[api.Message]{}, err
+		return Page[Message]{}, err
 	}
 	var key seqKey
 	if err := decodeCursor(pr.Cursor, &key); err != nil {
-		return Page[api.Message]{}, err
+		return Page[Message]{}, err
 	}
 	limit := pr.limit()
 	rows, err := s.q.ListMessages(ctx, db.ListMessagesParams{ThreadID: threadID, AfterSeq: key.Seq, RowLimit: int32(limit + 1)})
 	if err != nil {
-		return Page[api.Message]{}, fmt.Errorf("list messages of %s: %w", threadID, err)
+		return Page[Message]{}, fmt.Errorf("list messages of %s: %w", threadID, err)
 	}
-	return paginate(rows, limit, toMessage, func(r db.ListMessagesRow) any { return seqKey{Seq: r.Seq} }), nil
+	return paginate(rows, limit, messageOf, func(r db.ListMessagesRow) any { return seqKey{Seq: r.Seq} }), nil
 }
 
 // StoredMedia is an attachment ready to serve.
 type StoredMedia struct {
-	ContentType string
-	Filename    string
-	Data        []byte
+	Media
+	Data []byte
 }
 
 // GetMedia returns the attachment of a message the caller may see.
@@ -193,7 +213,7 @@ func (s *Service) GetMedia(ctx context.Context, p auth.Principal, messageID uuid
 	if err != nil {
 		return StoredMedia{}, fmt.Errorf("load attachment of %s: %w", messageID, err)
 	}
-	return StoredMedia{ContentType: *msg.MediaContentType, Filename: *msg.MediaFilename, Data: data}, nil
+	return StoredMedia{Media: Media{ContentType: *msg.MediaContentType, Filename: *msg.MediaFilename, SizeBytes: *msg.MediaSizeBytes}, Data: data}, nil
 }
 
 // checkAttachment enforces the size and type rules and returns the sniffed type.
@@ -212,16 +232,13 @@ func checkAttachment(a *Attachment) (string, error) {
 	return contentType, nil
 }
 
-func toMessage(r db.ListMessagesRow) api.Message {
-	m := api.Message{
-		MessageId: r.MessageID, ThreadId: r.ThreadID, MessageContent: r.MessageContent, Owner: api.Owner(r.Owner),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Seen: r.Seen,
+func messageOf(r db.ListMessagesRow) Message {
+	m := Message{
+		ID: r.MessageID, ThreadID: r.ThreadID, Owner: Side(r.Owner), Content: r.MessageContent, Seen: r.Seen,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if r.MediaContentType != nil {
-		m.Media = &api.Media{
-			ContentType: api.MediaContentType(*r.MediaContentType), SizeBytes: *r.MediaSizeBytes, Filename: *r.MediaFilename,
-			Url: "/api/messages/" + r.MessageID.String() + "/media",
-		}
+		m.Media = &Media{ContentType: *r.MediaContentType, Filename: *r.MediaFilename, SizeBytes: *r.MediaSizeBytes}
 	}
 	return m
 }

@@ -2,23 +2,24 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/oapi-codegen/runtime"
 
-	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
 )
+
+// Notification is an event of the log as one recipient sees it: with their read state.
+type Notification struct {
+	Event  db.Event
+	IsRead bool
+}
 
 // NotificationPage is a page of notifications plus the caller's total unread count.
 type NotificationPage struct {
-	Page[api.Notification]
+	Page[Notification]
 	Unread int
 }
 
@@ -55,29 +56,21 @@ func (s *Service) ListNotifications(ctx context.Context, p auth.Principal, unrea
 	if err != nil {
 		return NotificationPage{}, fmt.Errorf("list notifications: %w", err)
 	}
-	var convErr error
-	page := paginate(rows, limit, func(r db.ListAdminNotificationsRow) api.Notification {
-		n, err := toNotification(r)
-		convErr = errors.Join(convErr, err)
-		return n
-	}, func(r db.ListAdminNotificationsRow) any { return idKey{ID: r.ID} })
-	if convErr != nil {
-		return NotificationPage{}, convErr
-	}
+	page := paginate(rows, limit, notificationOf, func(r db.ListAdminNotificationsRow) any { return idKey{ID: r.ID} })
 	return NotificationPage{Page: page, Unread: int(unread)}, nil
 }
 
 // SetNotificationRead marks one of the caller's notifications read or unread.
-func (s *Service) SetNotificationRead(ctx context.Context, p auth.Principal, id int64, isRead bool) (api.Notification, error) {
+func (s *Service) SetNotificationRead(ctx context.Context, p auth.Principal, id int64, isRead bool) (Notification, error) {
 	row, err := s.notification(ctx, p, id)
 	if err != nil {
-		return api.Notification{}, err
+		return Notification{}, err
 	}
 	if err := s.q.SetNotificationRead(ctx, db.SetNotificationReadParams{PrincipalID: p.Subject, EventID: id, IsRead: isRead}); err != nil {
-		return api.Notification{}, fmt.Errorf("mark notification %d: %w", id, err)
+		return Notification{}, fmt.Errorf("mark notification %d: %w", id, err)
 	}
 	row.IsRead = isRead
-	return toNotification(row)
+	return notificationOf(row), nil
 }
 
 // MarkAllNotificationsRead marks the caller's notifications read, up to the newest event
@@ -116,23 +109,9 @@ func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) 
 	return db.ListAdminNotificationsRow(row), noRowsOrNil(err, "notification")
 }
 
-// toNotification is a log row as its recipient sees it: the Event, with read state.
-func toNotification(r db.ListAdminNotificationsRow) (api.Notification, error) {
-	data, err := events.Marshal(db.Event{
+func notificationOf(r db.ListAdminNotificationsRow) Notification {
+	return Notification{IsRead: r.IsRead, Event: db.Event{
 		ID: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, OrderID: r.OrderID, ThreadID: r.ThreadID,
-		Meta: r.Meta, CreatedAt: r.CreatedAt,
-	})
-	if err == nil {
-		// Each member of the Notification union is its event type plus ReadState.
-		readState, _ := json.Marshal(api.ReadState{IsRead: r.IsRead}) // a bool always marshals
-		data, err = runtime.JSONMerge(data, readState)
-	}
-	var n api.Notification
-	if err == nil {
-		err = n.UnmarshalJSON(data)
-	}
-	if err != nil {
-		return api.Notification{}, fmt.Errorf("notification: %w", err)
-	}
-	return n, nil
+		UserID: r.UserID, UserVisible: r.UserVisible, ActorID: r.ActorID, Meta: r.Meta, CreatedAt: r.CreatedAt,
+	}}
 }

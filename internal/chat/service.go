@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/events"
@@ -25,6 +24,7 @@ type Service struct {
 	q     *db.Queries
 	media media.Store
 	log   EventLog
+	meta  EventEncoder
 }
 
 // EventLog is what the service needs of the process's event reader (events.Hub).
@@ -39,9 +39,10 @@ type EventLog interface {
 	Feed(ctx context.Context, r events.FeedRequest) (events.FeedPage, error)
 }
 
-// New returns a Service over pool, storing attachments in store.
-func New(pool *pgxpool.Pool, store media.Store, log EventLog) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: store, log: log}
+// New returns a Service over pool, storing attachments in store and encoding the meta
+// of the events it appends with meta.
+func New(pool *pgxpool.Pool, store media.Store, log EventLog, meta EventEncoder) *Service {
+	return &Service{pool: pool, q: db.New(pool), media: store, log: log, meta: meta}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.
@@ -49,12 +50,23 @@ func (s *Service) inTx(ctx context.Context, fn func(tx pgx.Tx, q *db.Queries) er
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(tx, s.q.WithTx(tx)) })
 }
 
+// Side is a side of a thread: who wrote a message, or whose read marker moved
+// (openapi.yaml: Owner).
+type Side string
+
+const (
+	UserSide  Side = "user"
+	AdminSide Side = "admin"
+)
+
+func (s Side) valid() bool { return s == UserSide || s == AdminSide }
+
 // side is which side of a thread a principal speaks for.
-func side(p auth.Principal) api.Owner {
+func side(p auth.Principal) Side {
 	if p.IsAdmin() {
-		return api.Admin
+		return AdminSide
 	}
-	return api.User
+	return UserSide
 }
 
 // canSee reports whether p may see a resource owned by the user owner.

@@ -9,13 +9,30 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 )
 
 // previewRunes is how much of the last message a thread preview shows.
 const previewRunes = 200
+
+// Thread is a thread with what the caller's side has to go on: its newest message, how
+// many messages of the other side it has not read, and where its read marker is.
+type Thread struct {
+	db.Thread
+	LastMessage       *MessagePreview // nil: no message yet
+	UnreadCount       int
+	LastReadMessageID *uuid.UUID
+}
+
+// MessagePreview is the start of a thread's newest message.
+type MessagePreview struct {
+	ID        uuid.UUID
+	Owner     Side
+	Content   string // its first previewRunes characters
+	HasMedia  bool
+	CreatedAt time.Time
+}
 
 // ThreadFilter narrows ListThreads.
 type ThreadFilter struct {
@@ -24,26 +41,26 @@ type ThreadFilter struct {
 }
 
 // GetThread returns one thread the caller may see, with the caller's unread count.
-func (s *Service) GetThread(ctx context.Context, p auth.Principal, id uuid.UUID) (api.Thread, error) {
+func (s *Service) GetThread(ctx context.Context, p auth.Principal, id uuid.UUID) (Thread, error) {
 	t, err := s.visibleThread(ctx, p, id)
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	views, err := s.threadViews(ctx, p, []db.Thread{t})
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	return views[0], nil
 }
 
 // ListThreads pages the caller's threads (admins: all, the inbox), newest activity first.
-func (s *Service) ListThreads(ctx context.Context, p auth.Principal, f ThreadFilter, pr PageRequest) (Page[api.Thread], error) {
+func (s *Service) ListThreads(ctx context.Context, p auth.Principal, f ThreadFilter, pr PageRequest) (Page[Thread], error) {
 	if f.OrderID != nil {
 		return s.threadOfOrder(ctx, p, *f.OrderID, f.IsActive)
 	}
 	key := firstTimeKey
 	if err := decodeCursor(pr.Cursor, &key); err != nil {
-		return Page[api.Thread]{}, err
+		return Page[Thread]{}, err
 	}
 	limit := pr.limit()
 	var rows []db.Thread
@@ -54,37 +71,38 @@ func (s *Service) ListThreads(ctx context.Context, p auth.Principal, f ThreadFil
 		rows, err = s.q.ListUserThreads(ctx, db.ListUserThreadsParams{UserID: p.Subject, IsActive: f.IsActive, BeforeUpdatedAt: key.At, BeforeThreadID: key.ID, RowLimit: int32(limit + 1)})
 	}
 	if err != nil {
-		return Page[api.Thread]{}, fmt.Errorf("list threads: %w", err)
+		return Page[Thread]{}, fmt.Errorf("list threads: %w", err)
 	}
 	page := paginate(rows, limit, func(t db.Thread) db.Thread { return t },
 		func(t db.Thread) any { return timeKey{At: t.UpdatedAt, ID: t.ThreadID} })
 	views, err := s.threadViews(ctx, p, page.Items)
-	return Page[api.Thread]{Items: views, Next: page.Next}, err
+	return Page[Thread]{Items: views, Next: page.Next}, err
 }
 
-// threadOfOrder is the SRS's lookup: a page of zero or one thread.
-func (s *Service) threadOfOrder(ctx context.Context, p auth.Principal, orderID uuid.UUID, isActive *bool) (Page[api.Thread], error) {
+// threadOfOrder is the lookup of an order's thread (openapi.yaml: listThreads with
+// order_id): a page of zero or one thread.
+func (s *Service) threadOfOrder(ctx context.Context, p auth.Principal, orderID uuid.UUID, isActive *bool) (Page[Thread], error) {
 	t, err := s.q.GetThreadByOrder(ctx, orderID)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (!canSee(p, t.UserID) || (isActive != nil && t.IsActive != *isActive))) {
-		return Page[api.Thread]{Items: []api.Thread{}}, nil
+		return Page[Thread]{Items: []Thread{}}, nil
 	}
 	if err != nil {
-		return Page[api.Thread]{}, fmt.Errorf("load thread of order %s: %w", orderID, err)
+		return Page[Thread]{}, fmt.Errorf("load thread of order %s: %w", orderID, err)
 	}
 	views, err := s.threadViews(ctx, p, []db.Thread{t})
-	return Page[api.Thread]{Items: views}, err
+	return Page[Thread]{Items: views}, err
 }
 
 // CloseThread lets an admin close a thread. Closing a closed thread changes nothing and
 // emits nothing; the first close emits threads.closed.
-func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUID) (api.Thread, error) {
+func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUID) (Thread, error) {
 	if !p.IsAdmin() {
-		return api.Thread{}, forbidden("only admins close threads")
+		return Thread{}, forbidden("only admins close threads")
 	}
 	now := dbNow()
-	meta, err := encodeMeta(api.ThreadClosedMeta{ClosedAt: now})
+	meta, err := s.meta.ThreadClosed(ThreadClosed{ClosedAt: now})
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	_, err = s.q.CloseThread(ctx, db.CloseThreadParams{ClosedAt: now, ThreadID: id, ActorID: p.Subject, Meta: meta})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -96,7 +114,7 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 		s.log.Published()
 	}
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	return s.GetThread(ctx, p, id)
 }
@@ -105,19 +123,19 @@ func (s *Service) CloseThread(ctx context.Context, p auth.Principal, id uuid.UUI
 // emits threads.read, which reaches the customer's stream when an admin read. In the same
 // statement, moved or not, the caller's notifications of this thread's messages up to
 // messageID become read (a colleague may have moved the admin side's marker first).
-func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID, messageID uuid.UUID) (api.Thread, error) {
+func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID, messageID uuid.UUID) (Thread, error) {
 	t, err := s.visibleThread(ctx, p, threadID)
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	msg, err := s.q.GetMessage(ctx, messageID)
 	if err != nil || msg.ThreadID != threadID {
-		return api.Thread{}, &Error{Kind: NotFound, Reason: "not-found", Field: "message_id", Detail: "no such message in this thread"}
+		return Thread{}, &Error{Kind: NotFound, Reason: "not-found", Field: "message_id", Detail: "no such message in this thread"}
 	}
 	now := dbNow()
-	meta, err := encodeMeta(api.ThreadReadMeta{Reader: side(p), MessageId: messageID, ReadAt: now})
+	meta, err := s.meta.ThreadRead(ThreadRead{Reader: side(p), MessageID: messageID, ReadAt: now})
 	if err != nil {
-		return api.Thread{}, err
+		return Thread{}, err
 	}
 	_, err = s.q.AdvanceReadMarker(ctx, db.AdvanceReadMarkerParams{
 		ThreadID: threadID, Side: string(side(p)), Seq: msg.Seq, MessageID: messageID, ReadAt: now,
@@ -128,7 +146,7 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 	if err == nil {
 		s.log.Published()
 	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return api.Thread{}, fmt.Errorf("advance read marker: %w", err)
+		return Thread{}, fmt.Errorf("advance read marker: %w", err)
 	}
 	return s.GetThread(ctx, p, threadID)
 }
@@ -146,7 +164,7 @@ func (s *Service) visibleThread(ctx context.Context, p auth.Principal, id uuid.U
 }
 
 // threadViews adds to each thread its last message and the caller's unread count.
-func (s *Service) threadViews(ctx context.Context, p auth.Principal, threads []db.Thread) ([]api.Thread, error) {
+func (s *Service) threadViews(ctx context.Context, p auth.Principal, threads []db.Thread) ([]Thread, error) {
 	ids := make([]uuid.UUID, len(threads))
 	for i, t := range threads {
 		ids[i] = t.ThreadID
@@ -159,31 +177,19 @@ func (s *Service) threadViews(ctx context.Context, p auth.Principal, threads []d
 	for _, r := range rows {
 		summaries[r.ThreadID] = r
 	}
-	out := make([]api.Thread, len(threads))
+	out := make([]Thread, len(threads))
 	for i, t := range threads {
 		sum := summaries[t.ThreadID]
-		out[i] = api.Thread{
-			ThreadId: t.ThreadID, OrderId: t.OrderID, UserId: t.UserID, IsActive: t.IsActive,
-			CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), ClosedAt: utcPtr(t.ClosedAt),
-			UnreadCount: int(sum.UnreadCount), LastReadMessageId: sum.LastReadMessageID,
-		}
+		out[i] = Thread{Thread: t, UnreadCount: int(sum.UnreadCount), LastReadMessageID: sum.LastReadMessageID}
 		if sum.LastMessageID != nil {
-			out[i].LastMessage = &api.MessagePreview{
-				MessageId: *sum.LastMessageID, Owner: api.Owner(*sum.LastMessageOwner),
-				MessageContent: truncateRunes(*sum.LastMessageContent, previewRunes),
-				HasMedia:       sum.LastMessageMediaType != nil, CreatedAt: sum.LastMessageCreatedAt.UTC(),
+			out[i].LastMessage = &MessagePreview{
+				ID: *sum.LastMessageID, Owner: Side(*sum.LastMessageOwner),
+				Content:  truncateRunes(*sum.LastMessageContent, previewRunes),
+				HasMedia: sum.LastMessageMediaType != nil, CreatedAt: *sum.LastMessageCreatedAt,
 			}
 		}
 	}
 	return out, nil
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 func truncateRunes(s string, n int) string {

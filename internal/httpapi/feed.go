@@ -25,7 +25,11 @@ func (s *Server) ListEvents(ctx context.Context, req api.ListEventsRequestObject
 	if err != nil {
 		return nil, err
 	}
+	items, err := eachOrError(page.Items, toEvent)
+	if err != nil {
+		return nil, err
+	}
 	// EventList.Items keeps each Event's own MarshalJSON (the union), unlike a response
 	// type defined on the union itself (notificationResponse).
-	return api.ListEvents200JSONResponse{Items: page.Items, NextCursor: page.Next, HasMore: page.HasMore}, nil
+	return api.ListEvents200JSONResponse{Items: items, NextCursor: page.Next, HasMore: page.HasMore}, nil
 }

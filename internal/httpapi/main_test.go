@@ -81,7 +81,7 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool), hub),
+		Chat:     chat.New(pool, media.NewPostgres(pool), hub, EventMeta{}),
 		Hub:      hub,
 		Tickets:  events.NewTickets(pool),
 		Web:      testWeb,

@@ -18,12 +18,12 @@ func (s *Server) ListMessages(ctx context.Context, req api.ListMessagesRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.ListMessages200JSONResponse{Items: page.Items, NextCursor: page.Next}, nil
+	return api.ListMessages200JSONResponse{Items: each(page.Items, toMessage), NextCursor: page.Next}, nil
 }
 
 // CreateMessage posts a text message (JSON).
 func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequestObject) (api.CreateMessageResponseObject, error) {
-	m := chat.NewMessage{ThreadID: req.Body.ThreadId, Owner: req.Body.Owner, MessageID: req.Body.MessageId}
+	m := chat.NewMessage{ThreadID: req.Body.ThreadId, Owner: (*chat.Side)(req.Body.Owner), MessageID: req.Body.MessageId}
 	if req.Body.MessageContent != nil {
 		m.Content = *req.Body.MessageContent
 	}
@@ -32,9 +32,9 @@ func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequest
 		return nil, err
 	}
 	if !created {
-		return api.CreateMessage200JSONResponse(msg), nil
+		return api.CreateMessage200JSONResponse(toMessage(msg)), nil
 	}
-	return api.CreateMessage201JSONResponse(msg), nil
+	return api.CreateMessage201JSONResponse(toMessage(msg)), nil
 }
 
 // UploadMessage posts a message with one attachment: multipart/form-data whose
@@ -49,9 +49,9 @@ func (s *Server) UploadMessage(ctx context.Context, req api.UploadMessageRequest
 		return nil, err
 	}
 	if !created {
-		return api.UploadMessage200JSONResponse(msg), nil
+		return api.UploadMessage200JSONResponse(toMessage(msg)), nil
 	}
-	return api.UploadMessage201JSONResponse(msg), nil
+	return api.UploadMessage201JSONResponse(toMessage(msg)), nil
 }
 
 func (s *Server) GetMessageMedia(ctx context.Context, req api.GetMessageMediaRequestObject) (api.GetMessageMediaResponseObject, error) {

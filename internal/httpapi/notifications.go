@@ -15,7 +15,11 @@ func (s *Server) ListNotifications(ctx context.Context, req api.ListNotification
 	if err != nil {
 		return nil, err
 	}
-	return api.ListNotifications200JSONResponse{Items: page.Items, NextCursor: page.Next, UnreadCount: page.Unread}, nil
+	items, err := eachOrError(page.Items, toNotification)
+	if err != nil {
+		return nil, err
+	}
+	return api.ListNotifications200JSONResponse{Items: items, NextCursor: page.Next, UnreadCount: page.Unread}, nil
 }
 
 func (s *Server) UpdateNotification(ctx context.Context, req api.UpdateNotificationRequestObject) (api.UpdateNotificationResponseObject, error) {
@@ -23,7 +27,11 @@ func (s *Server) UpdateNotification(ctx context.Context, req api.UpdateNotificat
 	if err != nil {
 		return nil, err
 	}
-	return notificationResponse(n), nil
+	body, err := toNotification(n)
+	if err != nil {
+		return nil, err
+	}
+	return notificationResponse(body), nil
 }
 
 // notificationResponse answers with the notification's own JSON: the generated

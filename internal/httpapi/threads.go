@@ -13,7 +13,7 @@ func (s *Server) ListThreads(ctx context.Context, req api.ListThreadsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.ListThreads200JSONResponse{Items: page.Items, NextCursor: page.Next}, nil
+	return api.ListThreads200JSONResponse{Items: each(page.Items, toThread), NextCursor: page.Next}, nil
 }
 
 func (s *Server) GetThread(ctx context.Context, req api.GetThreadRequestObject) (api.GetThreadResponseObject, error) {
@@ -21,7 +21,7 @@ func (s *Server) GetThread(ctx context.Context, req api.GetThreadRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return api.GetThread200JSONResponse(thread), nil
+	return api.GetThread200JSONResponse(toThread(thread)), nil
 }
 
 // UpdateThread closes a thread; the contract admits only {"is_active": false}.
@@ -30,7 +30,7 @@ func (s *Server) UpdateThread(ctx context.Context, req api.UpdateThreadRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateThread200JSONResponse(thread), nil
+	return api.UpdateThread200JSONResponse(toThread(thread)), nil
 }
 
 func (s *Server) MarkThreadRead(ctx context.Context, req api.MarkThreadReadRequestObject) (api.MarkThreadReadResponseObject, error) {
@@ -38,5 +38,5 @@ func (s *Server) MarkThreadRead(ctx context.Context, req api.MarkThreadReadReque
 	if err != nil {
 		return nil, err
 	}
-	return api.MarkThreadRead200JSONResponse(thread), nil
+	return api.MarkThreadRead200JSONResponse(toThread(thread)), nil
 }
