@@ -70,9 +70,9 @@ test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is 
 # Each fuzz target runs a fixed number of inputs (a few seconds each) on top of its committed
 # corpus (testdata/fuzz). Counts rather than durations: a time limit that expires mid-run
 # can fail the run with "context deadline exceeded" although nothing was found. Fuzz one
-# longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/events`.
+# longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/sse`.
 FUZZ_TARGETS := internal/auth:FuzzVerify:60000 internal/httpapi:FuzzReadUpload:15000 \
-	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/events:FuzzEncode:3000
+	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/sse:FuzzEncode:3000
 
 fuzz: ## fuzz the JWT, upload, Last-Event-ID, cursor and event-encoding paths
 	@for target in $(FUZZ_TARGETS); do \

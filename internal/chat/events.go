@@ -10,7 +10,7 @@ import (
 
 // Events are appended by the statement that makes the change (queries/*.sql), through
 // append_event (migrations/00004), which readers rely on to deliver ids in order (see
-// events.Hub). The service supplies each event's meta, and the times in it, so that the
+// package eventlog). The service supplies each event's meta, and the times in it, so that the
 // event carries exactly what was stored.
 
 // eventMeta is the meta of every event type the service emits: the generated types of

@@ -13,7 +13,7 @@ import (
 	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 )
 
 // NotificationPage is a page of notifications plus the caller's total unread count.
@@ -118,7 +118,7 @@ func (s *Service) notification(ctx context.Context, p auth.Principal, id int64) 
 
 // toNotification is a log row as its recipient sees it: the Event, with read state.
 func toNotification(r db.ListAdminNotificationsRow) (api.Notification, error) {
-	data, err := events.Marshal(db.Event{
+	data, err := eventlog.Marshal(db.Event{
 		ID: r.ID, Resource: r.Resource, ResourceType: r.ResourceType, OrderID: r.OrderID, ThreadID: r.ThreadID,
 		Meta: r.Meta, CreatedAt: r.CreatedAt,
 	})

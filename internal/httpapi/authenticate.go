@@ -10,7 +10,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
 )
 
 // streamCookieName is the stream session cookie (openapi.yaml: the streamCookie scheme).
@@ -19,7 +18,7 @@ const streamCookieName = "orderchat_stream"
 // authenticator turns a request's credentials into the calling principal.
 type authenticator struct {
 	verifier *auth.Verifier
-	tickets  *events.Tickets
+	tickets  *auth.Tickets
 }
 
 // authenticate accepts the credentials the operation's security requirements allow: the
@@ -36,7 +35,7 @@ func (a *authenticator) authenticate(r *http.Request, requirements openapi3.Secu
 		switch {
 		case err == nil:
 			return principal, streamCookie(r, session, principal.ExpiresAt), nil
-		case !errors.Is(err, events.ErrBadTicket):
+		case !errors.Is(err, auth.ErrBadTicket):
 			return auth.Principal{}, nil, err
 		}
 		if principal, found, err := a.session(r, requirements); found {
@@ -85,9 +84,9 @@ func (a *authenticator) session(r *http.Request, requirements openapi3.SecurityR
 		switch {
 		case sessionErr == nil:
 			return p, true, nil
-		case errors.Is(sessionErr, events.ErrSessionExpired):
+		case errors.Is(sessionErr, auth.ErrSessionExpired):
 			err = statusProblem(http.StatusUnauthorized, "stream session expired")
-		case !errors.Is(sessionErr, events.ErrBadSession):
+		case !errors.Is(sessionErr, auth.ErrBadSession):
 			return auth.Principal{}, true, sessionErr
 		}
 	}
