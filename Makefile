@@ -49,30 +49,35 @@ LARGE_FILES_ALLOWED := ^docs/screenshots/|/testdata/fuzz/
 # staticcheck is pinned by a tool directive in its own module (tools/staticcheck/go.mod, so that
 # its dependencies do not move sqlc's), built into bin/.
 STATICCHECK := bin/staticcheck
+
+# Our Go packages: `./...` would also take the Go sources an npm package ships in node_modules/.
+GO_PACKAGES = $$($(GO) list ./... | grep -v '/node_modules/')
 $(STATICCHECK): tools/staticcheck/go.mod tools/staticcheck/go.sum
 	$(GO) -C tools/staticcheck build -o $(CURDIR)/$(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
 
-lint: $(NPM_OK) $(STATICCHECK) ## lint the OpenAPI document and the TypeScript (eslint), vet, staticcheck and format-check the Go code, refuse large tracked files
+lint: $(NPM_OK) $(STATICCHECK) ## lint the OpenAPI document and the TypeScript (eslint), vet, staticcheck and format-check the Go code, refuse large tracked files and SRS citations
 	npm run --silent lint:openapi
 	npm run --silent lint:web
-	$(GO) vet ./...
-	$(STATICCHECK) $$($(GO) list ./... | grep -v '/gen/')
-	@unformatted=$$(gofmt -l cmd internal migrations openapi web); \
+	$(GO) vet $(GO_PACKAGES)
+	$(STATICCHECK) $$($(GO) list ./... | grep -v -e '/gen/' -e '/node_modules/')
+	@unformatted=$$(gofmt -l cmd internal eventstream migrations openapi web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@large=$$(git ls-files -z | xargs -0 stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 {print $$2}' | grep -Ev '$(LARGE_FILES_ALLOWED)'); \
 	if [ -n "$$large" ]; then echo "tracked files over 1 MiB (build outputs and binaries do not belong in git): $$large"; exit 1; fi
+	@cited=$$(git grep -nE '\bSRS\b' -- ':!gen' ':!*.png' ':!Makefile'); \
+	if [ -n "$$cited" ]; then echo "cite the project's own documents (openapi.yaml, README, docs/adr), not the SRS, which is not in this repository:"; echo "$$cited"; exit 1; fi
 
 test: lint check-generated web test-go fuzz test-web test-e2e test-partners bench-smoke ## everything: lint, generated-code freshness, Go tests on a real PostgreSQL, short fuzzing, web unit and browser tests, partner clients, a smoke run of the load generator
 
 test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is set)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $(GO_PACKAGES)
 
 # Each fuzz target runs a fixed number of inputs (a few seconds each) on top of its committed
 # corpus (testdata/fuzz). Counts rather than durations: a time limit that expires mid-run
 # can fail the run with "context deadline exceeded" although nothing was found. Fuzz one
-# longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/events`.
+# longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/sse`.
 FUZZ_TARGETS := internal/auth:FuzzVerify:60000 internal/httpapi:FuzzReadUpload:15000 \
-	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/events:FuzzEncode:3000
+	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/sse:FuzzEncode:3000
 
 fuzz: ## fuzz the JWT, upload, Last-Event-ID, cursor and event-encoding paths
 	@for target in $(FUZZ_TARGETS); do \

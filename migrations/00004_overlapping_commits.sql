@@ -4,7 +4,7 @@
 -- commits of notifying transactions), so each commit waited for the previous one's WAL
 -- flush. Now commits overlap and share flushes; readers instead deliver ids only up to a
 -- settled horizon (event_log_horizon), and the writing instance signals other instances
--- after its commit (events.Hub.Published), outside the transaction.
+-- after its commit (eventlog.Log.Published), outside the transaction.
 DROP TRIGGER events_notify ON events;
 DROP FUNCTION notify_event_log;
 

@@ -18,10 +18,11 @@ import (
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/config"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 	"orderchat/internal/httpapi"
 	"orderchat/internal/media"
 	"orderchat/internal/ratelimit"
+	"orderchat/internal/sse"
 	"orderchat/internal/store"
 	"orderchat/web"
 )
@@ -82,18 +83,26 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	registry := prometheus.NewRegistry()
-	hub, err := events.NewHub(ctx, pool, events.Options{Heartbeat: cfg.SSEHeartbeat, Logger: log, Registerer: registry})
+	eventLog, err := eventlog.New(ctx, pool, eventlog.Options{Logger: log, Registerer: registry})
 	if err != nil {
 		return err
 	}
-	tickets := events.NewTickets(pool)
+	hub := sse.New(eventLog, sse.Options{Heartbeat: cfg.SSEHeartbeat, Logger: log, Registerer: registry})
+	tickets := auth.NewTickets(pool)
+	go eventLog.Run(ctx)
 	go hub.Run(ctx)
-	go hub.Maintain(ctx, maintenanceInterval(cfg.EventRetention), cfg.EventRetention, tickets)
+	go every(ctx, log, pruneInterval(cfg.EventRetention), "pruning events", func(ctx context.Context) error {
+		return eventLog.Prune(ctx, cfg.EventRetention)
+	})
+	go every(ctx, log, ticketSweepInterval, "sweeping stream tickets", func(ctx context.Context) error {
+		_, err := tickets.Sweep(ctx)
+		return err
+	})
 
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:       log,
 		Verifier:     verifier,
-		Chat:         chat.New(pool, media.NewPostgres(pool), hub, httpapi.EventMeta{}),
+		Chat:         chat.New(pool, media.NewPostgres(pool), eventLog, httpapi.EventMeta{}),
 		Hub:          hub,
 		Tickets:      tickets,
 		Web:          webFS,
@@ -103,7 +112,7 @@ func serve(ctx context.Context, args []string) error {
 		Ready: map[string]httpapi.Check{
 			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
-			"listener":   hub.Ready,
+			"listener":   eventLog.Ready,
 		},
 	})
 	if err != nil {
@@ -125,7 +134,10 @@ func serve(ctx context.Context, args []string) error {
 		// No WriteTimeout: event streams and media downloads are long-lived writes.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(hub.Shutdown) // streams end (with a jittered retry) so that Shutdown can drain
+	// Streams end (with a jittered retry) and feed requests stop waiting, so that Shutdown
+	// can drain.
+	srv.RegisterOnShutdown(hub.Shutdown)
+	srv.RegisterOnShutdown(eventLog.Shutdown)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
 	log.Info("listening", "addr", listener.Addr().String())
@@ -171,9 +183,30 @@ func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error)
 	return auth.NewVerifier(ctx, ac)
 }
 
-// maintenanceInterval prunes often enough that events outlive retention by at most a tenth.
-func maintenanceInterval(retention time.Duration) time.Duration {
+// pruneInterval prunes often enough that events outlive retention by at most a tenth.
+func pruneInterval(retention time.Duration) time.Duration {
 	return min(max(retention/10, time.Minute), 10*time.Minute)
+}
+
+// ticketSweepInterval: expired tickets and stream sessions are refused when presented
+// (auth.Tickets), so sweeping them only bounds the tables.
+const ticketSweepInterval = 10 * time.Minute
+
+// every runs job at once and then every interval until ctx ends; a failure is logged and
+// the next run tries again.
+func every(ctx context.Context, log *slog.Logger, interval time.Duration, name string, job func(context.Context) error) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			log.Warn(name+" failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // localURL is how a browser on this machine reaches the listener.

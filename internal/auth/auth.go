@@ -1,6 +1,7 @@
 // Package auth turns bearer JWTs into a Principal and mints HS256 tokens for
 // development. It has no HTTP dependencies: the transport layer extracts the
-// token with ParseBearer and calls Verifier.Verify.
+// token with ParseBearer and calls Verifier.Verify. Tickets keeps the other
+// credentials, those of event streams (stream tickets and sessions), in the database.
 package auth
 
 import (

@@ -8,7 +8,7 @@ import (
 
 // Events are appended by the statement that makes the change (queries/*.sql), through
 // append_event (migrations/00004), which readers rely on to deliver ids in order (see
-// events.Hub). The service supplies each event's meta, and the times in it, so that the
+// package eventlog). The service supplies each event's meta, and the times in it, so that the
 // event carries exactly what was stored.
 
 // EventEncoder turns each event the service appends into the meta stored with it. The
@@ -38,7 +38,7 @@ type OrderUpdated struct {
 }
 
 // MessagePosted is messages.new. Content is the whole text; the streams cut it to fit
-// their line (events.Encode).
+// their line (internal/sse, encode.go).
 type MessagePosted struct {
 	MessageID uuid.UUID
 	Owner     Side

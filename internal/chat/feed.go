@@ -6,7 +6,7 @@ import (
 
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 )
 
 // FeedRequest is a page of the event feed (openapi.yaml: listEvents). After nil starts
@@ -26,13 +26,13 @@ type EventPage struct {
 
 // ListEvents pages the events p may see, exactly those p's stream carries: admins every
 // event, users the user-visible events of their own orders (README: "Live events").
-// An After whose successors were pruned is events.ErrExpired.
+// An After whose successors were pruned is eventlog.ErrExpired.
 func (s *Service) ListEvents(ctx context.Context, p auth.Principal, r FeedRequest) (EventPage, error) {
-	a := events.Audience{UserID: p.Subject}
+	a := eventlog.Audience{UserID: p.Subject}
 	if p.IsAdmin() {
-		a = events.Audience{Admin: true}
+		a = eventlog.Audience{Admin: true}
 	}
-	page, err := s.log.Feed(ctx, events.FeedRequest{Audience: a, After: r.After, Limit: PageRequest{Limit: r.Limit}.limit(), Wait: r.Wait})
+	page, err := s.log.Feed(ctx, eventlog.FeedRequest{Audience: a, After: r.After, Limit: PageRequest{Limit: r.Limit}.limit(), Wait: r.Wait})
 	if err != nil {
 		return EventPage{}, err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 	"orderchat/internal/media"
 )
 
@@ -27,7 +27,7 @@ type Service struct {
 	meta  EventEncoder
 }
 
-// EventLog is what the service needs of the process's event reader (events.Hub).
+// EventLog is what the service needs of the process's event reader (eventlog.Log).
 type EventLog interface {
 	// Published is called after every commit that appended an event, so that streams get
 	// it without waiting for a poll.
@@ -36,7 +36,7 @@ type EventLog interface {
 	// and returns the newest id they have been handed: no smaller id can appear later.
 	Settled(ctx context.Context, atLeast int64) int64
 	// Feed reads a page of the settled log for one audience, waiting for one when asked.
-	Feed(ctx context.Context, r events.FeedRequest) (events.FeedPage, error)
+	Feed(ctx context.Context, r eventlog.FeedRequest) (eventlog.FeedPage, error)
 }
 
 // New returns a Service over pool, storing attachments in store and encoding the meta

@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
 )
 
 // streamCookieName is the stream session cookie (openapi.yaml: the streamCookie scheme).
@@ -20,7 +19,7 @@ const streamCookieName = "orderchat_stream"
 // authenticator turns a request's credentials into the calling principal.
 type authenticator struct {
 	verifier *auth.Verifier
-	tickets  *events.Tickets
+	tickets  *auth.Tickets
 }
 
 // middleware authenticates the operations that declare security and records the
@@ -52,7 +51,7 @@ func (a *authenticator) authenticate(r *http.Request, requirements openapi3.Secu
 		switch {
 		case err == nil:
 			return principal, streamCookie(r, session, principal.ExpiresAt), nil
-		case !errors.Is(err, events.ErrBadTicket):
+		case !errors.Is(err, auth.ErrBadTicket):
 			return auth.Principal{}, nil, err
 		}
 		if principal, found, err := a.session(r, requirements); found {
@@ -101,9 +100,9 @@ func (a *authenticator) session(r *http.Request, requirements openapi3.SecurityR
 		switch {
 		case sessionErr == nil:
 			return p, true, nil
-		case errors.Is(sessionErr, events.ErrSessionExpired):
+		case errors.Is(sessionErr, auth.ErrSessionExpired):
 			err = statusProblem(http.StatusUnauthorized, "stream session expired")
-		case !errors.Is(sessionErr, events.ErrBadSession):
+		case !errors.Is(sessionErr, auth.ErrBadSession):
 			return auth.Principal{}, true, sessionErr
 		}
 	}

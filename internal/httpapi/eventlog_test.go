@@ -89,7 +89,7 @@ func TestEveryWriterCommitsBesideAnOpenEventAndIsDeliveredAfterIt(t *testing.T) 
 	if err := slow.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.Hub.Published()
+	s.Log.Published()
 	got := stream.next(t, 1+len(writers))
 	if got[0].ID != held {
 		t.Fatalf("first delivered %d, want the held event %d", got[0].ID, held)

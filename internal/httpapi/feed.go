@@ -9,7 +9,7 @@ import (
 
 	"orderchat/gen/api"
 	"orderchat/internal/chat"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 )
 
 // ListEvents serves the event feed: the streams' events as pages (openapi.yaml: listEvents).
@@ -19,7 +19,7 @@ func (s *Server) ListEvents(ctx context.Context, req api.ListEventsRequestObject
 		wait = time.Duration(*req.Params.Wait) * time.Second
 	}
 	page, err := s.chat.ListEvents(ctx, principalFrom(ctx), chat.FeedRequest{After: req.Params.After, Limit: req.Params.Limit, Wait: wait})
-	if errors.Is(err, events.ErrExpired) {
+	if errors.Is(err, eventlog.ErrExpired) {
 		return nil, statusProblem(http.StatusGone, fmt.Sprintf("events after %d are no longer retained; refetch state and omit after to continue from the present", *req.Params.After))
 	}
 	if err != nil {

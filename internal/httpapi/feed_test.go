@@ -318,7 +318,7 @@ func TestFeedLongPollEndsWithItsClientAndAtShutdown(t *testing.T) {
 
 	polls := []<-chan pollResult{admin.poll(context.Background(), t, cursor, 30), admin.poll(context.Background(), t, cursor, 30)}
 	s.waitingPolls(t, 2)
-	s.Hub.Shutdown()
+	s.Log.Shutdown()
 	for _, p := range polls {
 		if got := await(t, p); len(got.items) != 0 || got.next != cursor {
 			t.Fatalf("at shutdown: %+v, want an empty page at %d", got, cursor)
@@ -351,7 +351,7 @@ func TestFeedHoldsBackAnEventThatCommitsAfterALaterOne(t *testing.T) {
 	if err := slow.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.Hub.Published()
+	s.Log.Published()
 	for name, p := range map[string]struct {
 		a    *actor
 		poll <-chan pollResult

@@ -23,8 +23,9 @@ import (
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
 	"orderchat/internal/contracttest"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 	"orderchat/internal/media"
+	"orderchat/internal/sse"
 	"orderchat/internal/store"
 	"orderchat/internal/testdb"
 )
@@ -37,7 +38,8 @@ var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 type testServer struct {
 	URL    string
 	Pool   *pgxpool.Pool
-	Hub    *events.Hub
+	Log    *eventlog.Log
+	Hub    *sse.Hub
 	Client *http.Client // validates every /api response against openapi.yaml
 }
 
@@ -64,32 +66,34 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 		t.Fatal(err)
 	}
 	registry := prometheus.NewRegistry()
-	hub, err := events.NewHub(ctx, pool, events.Options{Heartbeat: 200 * time.Millisecond, Poll: 200 * time.Millisecond, Registerer: registry})
+	log, err := eventlog.New(ctx, pool, eventlog.Options{Poll: 200 * time.Millisecond, Registerer: registry})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hubCtx, stopHub := context.WithCancel(ctx)
-	t.Cleanup(stopHub)
-	go hub.Run(hubCtx)
+	hub := sse.New(log, sse.Options{Heartbeat: 200 * time.Millisecond, Registerer: registry})
+	runCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	go log.Run(runCtx)
+	go hub.Run(runCtx)
 	// Start like a load balancer would: once the event listener is up (else a test that
 	// begins with /readyz can see "not connected yet").
-	for deadline := time.Now().Add(10 * time.Second); hub.Ready(ctx) != nil; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); log.Ready(ctx) != nil; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the event listener did not connect: %v", hub.Ready(ctx))
+			t.Fatalf("the event listener did not connect: %v", log.Ready(ctx))
 		}
 	}
 	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool), hub, EventMeta{}),
+		Chat:     chat.New(pool, media.NewPostgres(pool), log, EventMeta{}),
 		Hub:      hub,
-		Tickets:  events.NewTickets(pool),
+		Tickets:  auth.NewTickets(pool),
 		Web:      testWeb,
 		Registry: registry,
 		Ready: map[string]Check{
 			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
-			"listener":   hub.Ready,
+			"listener":   log.Ready,
 		},
 	}
 	for _, tweak := range tweaks {
@@ -101,8 +105,10 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	t.Cleanup(hub.Shutdown) // streams end before the server closes
-	return &testServer{URL: srv.URL, Pool: pool, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
+	// Streams and feed waits end before the server closes.
+	t.Cleanup(hub.Shutdown)
+	t.Cleanup(log.Shutdown)
+	return &testServer{URL: srv.URL, Pool: pool, Log: log, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
 }
 
 // mint signs a token valid from issuedAt for ttl; an issuedAt far enough in the past gives an expired token.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -20,10 +21,11 @@ const problemTypePrefix = "urn:orderchat:problem:"
 // problem is an error that knows its HTTP answer. Every error a handler returns becomes a
 // problem in one place, problemFor.
 type problem struct {
-	status int
-	kind   string // the suffix of the problem's type URI
-	detail string
-	fields []api.FieldError
+	status     int
+	kind       string // the suffix of the problem's type URI
+	detail     string
+	fields     []api.FieldError
+	retryAfter int // seconds, for Retry-After; 0: the status's default
 }
 
 func (p *problem) Error() string { return p.detail }
@@ -111,10 +113,12 @@ func writeProblem(c *gin.Context, p *problem) {
 	if err != nil { // cannot happen for this struct; keep the answer well-formed anyway
 		data = []byte(`{"type":"` + problemTypePrefix + `internal","title":"Internal Server Error","status":500}`)
 	}
-	switch p.status {
-	case http.StatusUnauthorized:
+	switch {
+	case p.status == http.StatusUnauthorized:
 		c.Header("WWW-Authenticate", `Bearer error="invalid_token"`)
-	case http.StatusServiceUnavailable:
+	case p.retryAfter > 0:
+		c.Header("Retry-After", strconv.Itoa(p.retryAfter))
+	case p.status == http.StatusServiceUnavailable:
 		c.Header("Retry-After", "2")
 	}
 	c.Data(p.status, "application/problem+json", data)

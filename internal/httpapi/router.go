@@ -19,8 +19,8 @@ import (
 	"orderchat/gen/api"
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
-	"orderchat/internal/events"
 	"orderchat/internal/ratelimit"
+	"orderchat/internal/sse"
 	"orderchat/openapi"
 )
 
@@ -33,8 +33,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	Verifier *auth.Verifier
 	Chat     *chat.Service
-	Hub      *events.Hub
-	Tickets  *events.Tickets
+	Hub      *sse.Hub
+	Tickets  *auth.Tickets
 	Ready    map[string]Check // readiness conditions for /readyz
 	Web      fs.FS            // the built web UI (web/dist)
 	// Per-principal rate limits (nil: unlimited): the budgets `messages` and `streams` that

@@ -7,16 +7,17 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"orderchat/gen/api"
+	"orderchat/internal/auth"
 	"orderchat/internal/chat"
-	"orderchat/internal/events"
+	"orderchat/internal/sse"
 	"orderchat/openapi"
 )
 
 // Server implements the operations of openapi.yaml.
 type Server struct {
 	chat    *chat.Service
-	hub     *events.Hub
-	tickets *events.Tickets
+	hub     *sse.Hub
+	tickets *auth.Tickets
 	web     fs.FS // the built web UI (web/dist)
 }
 

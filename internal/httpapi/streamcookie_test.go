@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
 )
 
 // syncBuffer is the test server's log, written by its request goroutines.
@@ -213,7 +212,7 @@ func TestATicketSetsAStreamCookieThatResumesTheStream(t *testing.T) {
 	if data, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(data), "stream session expired") {
 		t.Fatalf("an expired session: %d %s", resp.StatusCode, data)
 	}
-	if _, err := events.NewTickets(s.Pool).Sweep(context.Background()); err != nil {
+	if _, err := auth.NewTickets(s.Pool).Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var left int

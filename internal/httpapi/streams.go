@@ -7,11 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
 	"orderchat/gen/api"
 	"orderchat/internal/auth"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
+	"orderchat/internal/sse"
 )
 
 func (s *Server) CreateSseTicket(ctx context.Context, _ api.CreateSseTicketRequestObject) (api.CreateSseTicketResponseObject, error) {
@@ -27,7 +26,11 @@ func (s *Server) StreamAdminEvents(ctx context.Context, req api.StreamAdminEvent
 	if !p.IsAdmin() {
 		return nil, statusProblem(http.StatusForbidden, "the global stream is for admins; users open /users/sse/notification/{user_id}")
 	}
-	return nil, s.stream(ctx, p, events.Audience{Admin: true}, req.Params.LastEventID, req.Params.LastEventId)
+	stream, err := s.openStream(ctx, p, eventlog.Audience{Admin: true}, req.Params.LastEventID, req.Params.LastEventId)
+	if err != nil {
+		return nil, err
+	}
+	return stream, nil
 }
 
 // StreamUserEvents serves a user's own events; {user_id} is the token's sub or email.
@@ -36,13 +39,16 @@ func (s *Server) StreamUserEvents(ctx context.Context, req api.StreamUserEventsR
 	if req.UserId != p.Subject.String() && (p.Email == "" || req.UserId != p.Email) {
 		return nil, statusProblem(http.StatusForbidden, "this stream belongs to another user")
 	}
-	return nil, s.stream(ctx, p, events.Audience{UserID: p.Subject}, req.Params.LastEventID, req.Params.LastEventId)
+	stream, err := s.openStream(ctx, p, eventlog.Audience{UserID: p.Subject}, req.Params.LastEventID, req.Params.LastEventId)
+	if err != nil {
+		return nil, err
+	}
+	return stream, nil
 }
 
-// stream serves an SSE stream on the request's own connection; once the stream has
-// started, its end is not an error of the request.
-func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience, header, query *string) error {
-	c := ctx.(*gin.Context)
+// openStream admits a stream, or refuses it with a problem while nothing is written yet.
+// The resume point is the Last-Event-ID header, else the last_event_id parameter.
+func (s *Server) openStream(ctx context.Context, p auth.Principal, a eventlog.Audience, header, query *string) (streamResponse, error) {
 	resume := header
 	if resume == nil {
 		resume = query
@@ -51,7 +57,7 @@ func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience
 	if resume != nil {
 		id, err := parseLastEventID(*resume)
 		if err != nil {
-			return err
+			return streamResponse{}, err
 		}
 		lastEventID = &id
 	}
@@ -59,18 +65,38 @@ func (s *Server) stream(ctx context.Context, p auth.Principal, a events.Audience
 	if cookie := streamCookieFrom(ctx); cookie != nil { // the stream was opened with a ticket
 		extra = http.Header{"Set-Cookie": {cookie.String()}}
 	}
-	err := s.hub.Serve(c.Request.Context(), c.Writer, events.StreamRequest{
+	stream, err := s.hub.Open(sse.Request{
 		Principal: p.Subject, Audience: a, LastEventID: lastEventID, ExpiresAt: p.ExpiresAt, Header: extra,
 	})
 	switch {
-	case errors.Is(err, events.ErrTooManyStreams):
-		c.Header("Retry-After", "5")
-		return statusProblem(http.StatusTooManyRequests, "too many open streams for this principal; close one first")
-	case errors.Is(err, events.ErrShuttingDown):
-		return statusProblem(http.StatusServiceUnavailable, "the server is shutting down; reconnect to another instance")
-	case err != nil && !c.Writer.Written():
-		return err
+	case errors.Is(err, sse.ErrTooManyStreams):
+		tooMany := statusProblem(http.StatusTooManyRequests, "too many open streams for this principal; close one first")
+		tooMany.retryAfter = 5
+		return streamResponse{}, tooMany
+	case errors.Is(err, sse.ErrShuttingDown):
+		return streamResponse{}, statusProblem(http.StatusServiceUnavailable, "the server is shutting down; reconnect to another instance")
+	case err != nil:
+		return streamResponse{}, err
 	}
+	return streamResponse{ctx: ctx, stream: stream}, nil
+}
+
+// streamResponse is the 200 of both stream operations. The generated strict server calls
+// Visit before the handler returns, so ctx, the strict handler's (the request's context,
+// through ContextWithFallback in router.go), still ends when the client leaves while
+// Serve uses it. The stream's end is not an error of the request: the response has started.
+type streamResponse struct {
+	ctx    context.Context
+	stream *sse.Stream
+}
+
+func (r streamResponse) VisitStreamAdminEventsResponse(w http.ResponseWriter) error {
+	r.stream.Serve(r.ctx, w)
+	return nil
+}
+
+func (r streamResponse) VisitStreamUserEventsResponse(w http.ResponseWriter) error {
+	r.stream.Serve(r.ctx, w)
 	return nil
 }
 

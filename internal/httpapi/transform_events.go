@@ -9,7 +9,7 @@ import (
 	"orderchat/gen/api"
 	"orderchat/gen/db"
 	"orderchat/internal/chat"
-	"orderchat/internal/events"
+	"orderchat/internal/eventlog"
 )
 
 // EventMeta is chat's EventEncoder: each event's meta is built as the generated type of
@@ -62,7 +62,7 @@ func encodeMeta[M eventMeta](meta M) ([]byte, error) {
 // (the feed is not bound by the SSE line limit).
 func toEvent(row db.Event) (api.Event, error) {
 	var e api.Event
-	data, err := events.Marshal(row)
+	data, err := eventlog.Marshal(row)
 	if err == nil {
 		err = e.UnmarshalJSON(data)
 	}
@@ -72,7 +72,7 @@ func toEvent(row db.Event) (api.Event, error) {
 // toNotification is an event as its recipient sees it: each member of the Notification
 // union is its event type plus ReadState (openapi.yaml: Notification).
 func toNotification(n chat.Notification) (api.Notification, error) {
-	data, err := events.Marshal(n.Event)
+	data, err := eventlog.Marshal(n.Event)
 	if err == nil {
 		readState, _ := json.Marshal(api.ReadState{IsRead: n.IsRead}) // a bool always marshals
 		data, err = runtime.JSONMerge(data, readState)

@@ -1,29 +1,25 @@
-package events
+package sse
 
 import (
 	"sync"
 
 	"github.com/google/uuid"
+
+	"orderchat/internal/eventlog"
 )
 
-// Audience says which events a subscriber may see.
-type Audience struct {
-	Admin  bool      // every event
-	UserID uuid.UUID // otherwise: this customer's visible events
-}
-
-// Subscriber is one open stream's queue of live events. The hub appends without ever
+// subscriber is one open stream's queue of live events. The hub appends without ever
 // blocking; when the queue would pass its byte budget the subscriber is cut off instead
 // (it reconnects with Last-Event-ID and loses nothing).
-type Subscriber struct {
-	audience  Audience
+type subscriber struct {
+	audience  eventlog.Audience
 	principal uuid.UUID
 	budget    int
 	closed    bool // unsubscribed; guarded by the hub's lock
 	slice     int  // which heartbeat slice beats this stream
 
 	mu        sync.Mutex
-	queue     []Event
+	queue     []event
 	bytes     int
 	overflow  bool
 	heartbeat bool // the hub asked for a keep-alive
@@ -31,19 +27,19 @@ type Subscriber struct {
 	ready chan struct{} // signalled (capacity 1) when frames arrive or on overflow
 }
 
-func newSubscriber(a Audience, budget int) *Subscriber {
-	return &Subscriber{audience: a, budget: budget, ready: make(chan struct{}, 1)}
+func newSubscriber(a eventlog.Audience, budget int) *subscriber {
+	return &subscriber{audience: a, budget: budget, ready: make(chan struct{}, 1)}
 }
 
 // push queues an event; false means the subscriber overflowed and must be dropped.
-func (s *Subscriber) push(e Event) bool {
+func (s *subscriber) push(e event) bool {
 	s.mu.Lock()
 	if !s.overflow {
-		if s.bytes+len(e.Frame) > s.budget {
+		if s.bytes+len(e.frame) > s.budget {
 			s.overflow, s.queue, s.bytes = true, nil, 0
 		} else {
 			s.queue = append(s.queue, e)
-			s.bytes += len(e.Frame)
+			s.bytes += len(e.frame)
 		}
 	}
 	ok := !s.overflow
@@ -52,7 +48,7 @@ func (s *Subscriber) push(e Event) bool {
 	return ok
 }
 
-func (s *Subscriber) signal() {
+func (s *subscriber) signal() {
 	select {
 	case s.ready <- struct{}{}:
 	default:
@@ -61,7 +57,7 @@ func (s *Subscriber) signal() {
 
 // beat asks for a keep-alive; one hub ticker beats every stream, so that idle streams
 // hold no timer of their own.
-func (s *Subscriber) beat() {
+func (s *subscriber) beat() {
 	s.mu.Lock()
 	s.heartbeat = true
 	s.mu.Unlock()
@@ -70,7 +66,7 @@ func (s *Subscriber) beat() {
 
 // take hands over everything queued; overflow reports that events were lost, and
 // heartbeat that a keep-alive is due.
-func (s *Subscriber) take() (queued []Event, overflow, heartbeat bool) {
+func (s *subscriber) take() (queued []event, overflow, heartbeat bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	queued, s.queue, s.bytes = s.queue, nil, 0

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package events
+package sse
 
 import "net"
 

@@ -1,4 +1,4 @@
-package events
+package auth
 
 import (
 	"context"
@@ -12,11 +12,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"orderchat/gen/db"
-	"orderchat/internal/auth"
 )
 
-// TicketTTL is how long a stream ticket can be redeemed.
-const TicketTTL = 60 * time.Second
+// ticketTTL is how long a stream ticket can be redeemed (openapi.yaml: createSseTicket).
+const ticketTTL = 60 * time.Second
 
 // Tickets issues and redeems single-use stream tickets, and keeps the stream sessions that
 // redeeming one opens (the `orderchat_stream` cookie). Both live in the database, so a
@@ -33,12 +32,12 @@ func NewTickets(conn db.DBTX) *Tickets { return &Tickets{q: db.New(conn)} }
 var ErrBadTicket = errors.New("invalid or expired ticket")
 
 // Issue creates a ticket for p; only its hash is stored.
-func (t *Tickets) Issue(ctx context.Context, p auth.Principal) (string, time.Time, error) {
+func (t *Tickets) Issue(ctx context.Context, p Principal) (string, time.Time, error) {
 	ticket, err := secret("tk_")
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	expires := time.Now().Add(TicketTTL).UTC()
+	expires := time.Now().Add(ticketTTL).UTC()
 	err = t.q.InsertTicket(ctx, db.InsertTicketParams{
 		TicketHash: hash(ticket), PrincipalID: p.Subject, Email: p.Email, Role: string(p.Role),
 		TokenExpiresAt: p.ExpiresAt, ExpiresAt: expires,
@@ -53,19 +52,19 @@ func (t *Tickets) Issue(ctx context.Context, p auth.Principal) (string, time.Tim
 // to: it returns that principal, with the expiry of the token that asked for the ticket,
 // and the session's secret (the stream cookie's value), which lasts until that expiry.
 // Only the secret's hash is stored.
-func (t *Tickets) Redeem(ctx context.Context, ticket string) (auth.Principal, string, error) {
+func (t *Tickets) Redeem(ctx context.Context, ticket string) (Principal, string, error) {
 	session, err := secret("st_")
 	if err != nil {
-		return auth.Principal{}, "", err
+		return Principal{}, "", err
 	}
 	row, err := t.q.RedeemTicket(ctx, db.RedeemTicketParams{TicketHash: hash(ticket), SessionHash: hash(session)})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return auth.Principal{}, "", ErrBadTicket
+		return Principal{}, "", ErrBadTicket
 	}
 	if err != nil {
-		return auth.Principal{}, "", fmt.Errorf("redeem ticket: %w", err)
+		return Principal{}, "", fmt.Errorf("redeem ticket: %w", err)
 	}
-	return auth.Principal{Subject: row.PrincipalID, Email: row.Email, Role: auth.Role(row.Role), ExpiresAt: row.ExpiresAt}, session, nil
+	return Principal{Subject: row.PrincipalID, Email: row.Email, Role: Role(row.Role), ExpiresAt: row.ExpiresAt}, session, nil
 }
 
 // ErrBadSession is an unknown stream session; ErrSessionExpired one whose token expired.
@@ -76,18 +75,18 @@ var (
 
 // Session returns the principal of a stream session opened by Redeem, as often as asked
 // until the session expires.
-func (t *Tickets) Session(ctx context.Context, session string) (auth.Principal, error) {
+func (t *Tickets) Session(ctx context.Context, session string) (Principal, error) {
 	row, err := t.q.StreamSession(ctx, hash(session))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return auth.Principal{}, ErrBadSession
+		return Principal{}, ErrBadSession
 	}
 	if err != nil {
-		return auth.Principal{}, fmt.Errorf("read stream session: %w", err)
+		return Principal{}, fmt.Errorf("read stream session: %w", err)
 	}
 	if !row.ExpiresAt.After(time.Now()) {
-		return auth.Principal{}, ErrSessionExpired
+		return Principal{}, ErrSessionExpired
 	}
-	return auth.Principal{Subject: row.PrincipalID, Email: row.Email, Role: auth.Role(row.Role), ExpiresAt: row.ExpiresAt}, nil
+	return Principal{Subject: row.PrincipalID, Email: row.Email, Role: Role(row.Role), ExpiresAt: row.ExpiresAt}, nil
 }
 
 // Sweep deletes expired tickets and stream sessions.

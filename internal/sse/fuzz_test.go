@@ -1,4 +1,4 @@
-package events
+package sse
 
 import (
 	"bytes"
@@ -21,12 +21,12 @@ func FuzzEncode(f *testing.F) {
 		if err := json.Unmarshal(row.Meta, &stored); err != nil { // the text as the log holds it (valid UTF-8)
 			t.Fatal(err)
 		}
-		e, err := Encode(row)
+		e, err := encode(row)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.HasSuffix(e.Frame, []byte("\n\n")) || bytes.Count(e.Frame, []byte("\n")) != 3 || bytes.ContainsRune(e.Frame, '\r') {
-			t.Fatalf("frame breaks SSE framing: %q", e.Frame)
+		if !bytes.HasSuffix(e.frame, []byte("\n\n")) || bytes.Count(e.frame, []byte("\n")) != 3 || bytes.ContainsRune(e.frame, '\r') {
+			t.Fatalf("frame breaks SSE framing: %q", e.frame)
 		}
 		var env struct {
 			Data struct {
@@ -35,7 +35,7 @@ func FuzzEncode(f *testing.F) {
 				} `json:"meta"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal(dataLine(t, e.Frame), &env); err != nil {
+		if err := json.Unmarshal(dataLine(t, e.frame), &env); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.HasPrefix(stored.Content, env.Data.Meta.Content) {

@@ -1,11 +1,10 @@
-package events
+package eventlog
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"orderchat/gen/db"
 	"orderchat/internal/store"
@@ -37,19 +34,70 @@ func newPool(t *testing.T) *pgxpool.Pool {
 	return pool
 }
 
-func startHub(t *testing.T, pool *pgxpool.Pool, opt Options) *Hub {
+// recorder is a follower that keeps what it is handed for a test to take.
+type recorder struct {
+	ready chan struct{} // signalled (capacity 1) when rows arrive
+
+	mu       sync.Mutex
+	rows     []db.Event
+	position int64
+}
+
+func (r *recorder) Follow(rows []db.Event, position int64) {
+	r.mu.Lock()
+	if position < r.position {
+		panic(fmt.Sprintf("the position went back from %d to %d", r.position, position))
+	}
+	r.rows, r.position = append(r.rows, rows...), position
+	r.mu.Unlock()
+	if len(rows) > 0 {
+		select {
+		case r.ready <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (r *recorder) take() []db.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rows := r.rows
+	r.rows = nil
+	return rows
+}
+
+// receive waits until r has been handed n rows.
+func (r *recorder) receive(t *testing.T, n int) []db.Event {
+	t.Helper()
+	var got []db.Event
+	deadline := time.After(10 * time.Second)
+	for len(got) < n {
+		select {
+		case <-r.ready:
+			got = append(got, r.take()...)
+		case <-deadline:
+			t.Fatalf("received %d events, want %d", len(got), n)
+		}
+	}
+	return got
+}
+
+// startLog runs a log with a recorder registered.
+func startLog(t *testing.T, pool *pgxpool.Pool, opt Options) (*Log, *recorder) {
 	t.Helper()
 	if opt.Poll == 0 {
 		opt.Poll = 100 * time.Millisecond
 	}
-	h, err := NewHub(context.Background(), pool, opt)
+	l, err := New(context.Background(), pool, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := &recorder{ready: make(chan struct{}, 1)}
+	l.AddFollower(r)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go h.Run(ctx)
-	return h
+	go l.Run(ctx)
+	return l, r
 }
 
 // appendEvent writes an event the way the chat service does (through append_event); the
@@ -77,37 +125,13 @@ func post(t *testing.T, pool *pgxpool.Pool, user uuid.UUID, text string) int64 {
 	return id
 }
 
-// receive waits for n events on s.
-func receive(t *testing.T, s *Subscriber, n int) []Event {
-	t.Helper()
-	var got []Event
-	deadline := time.After(10 * time.Second)
-	for len(got) < n {
-		select {
-		case <-s.ready:
-			queued, overflow, _ := s.take()
-			if overflow {
-				t.Fatal("the subscriber overflowed")
-			}
-			got = append(got, queued...)
-		case <-deadline:
-			t.Fatalf("received %d events, want %d", len(got), n)
-		}
-	}
-	return got
-}
-
 // TestOutOfOrderCommitsNeverReorderEvents: a later id may commit while an earlier one is
-// still open (commits do not wait for each other), but the hub delivers neither until
+// still open (commits do not wait for each other), but the log hands on neither until
 // the earlier one has committed, then both in id order.
 func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{})
+	l, r := startLog(t, pool, Options{})
 	user := uuid.New()
-	sub, _, err := h.Subscribe(user, Audience{UserID: user})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 
 	slow, err := pool.Begin(ctx)
@@ -117,22 +141,21 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 	defer slow.Rollback(ctx) // on failure: otherwise closing the pool waits for it forever
 	first := appendEvent(t, ctx, slow, user, "slow")
 	second := post(t, pool, user, "fast") // commits while "slow" is open
-	h.Published()
+	l.Published()
 
 	// Several settle rounds (a recheck is 5 ms, a poll 100 ms) pass without a delivery.
 	select {
-	case <-sub.ready:
-		queued, _, _ := sub.take()
-		t.Fatalf("delivered %d events before the first committed", len(queued))
+	case <-r.ready:
+		t.Fatalf("handed on %d events before the first committed", len(r.take()))
 	case <-time.After(300 * time.Millisecond):
 	}
 	if err := slow.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h.Published()
-	got := receive(t, sub, 2)
+	l.Published()
+	got := r.receive(t, 2)
 	if second <= first || got[0].ID != first || got[1].ID != second {
-		t.Fatalf("ids %d then %d; delivered %d, %d", first, second, got[0].ID, got[1].ID)
+		t.Fatalf("ids %d then %d; handed on %d, %d", first, second, got[0].ID, got[1].ID)
 	}
 }
 
@@ -140,9 +163,8 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 // but appends no event is waited for only briefly; events flow while it stays open.
 func TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{})
+	l, r := startLog(t, pool, Options{})
 	user := uuid.New()
-	sub, _, _ := h.Subscribe(user, Audience{UserID: user})
 	ctx := context.Background()
 	other, err := pool.Begin(ctx)
 	if err != nil {
@@ -153,23 +175,19 @@ func TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := post(t, pool, user, "while another transaction is open")
-	h.Published()
-	got := receive(t, sub, 1)
+	l.Published()
+	got := r.receive(t, 1)
 	if got[0].ID != id {
-		t.Fatalf("delivered %d, want %d", got[0].ID, id)
+		t.Fatalf("handed on %d, want %d", got[0].ID, id)
 	}
 }
 
-// TestConcurrentWritersAreDeliveredInIDOrder: 8 writers, 50 events each, all delivered
-// to one subscriber, strictly increasing, none missing.
+// TestConcurrentWritersAreDeliveredInIDOrder: 8 writers, 50 events each, all handed on,
+// strictly increasing, none missing.
 func TestConcurrentWritersAreDeliveredInIDOrder(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{QueueBytes: 1 << 20})
+	_, r := startLog(t, pool, Options{})
 	user := uuid.New()
-	sub, _, err := h.Subscribe(user, Audience{Admin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Add(1)
@@ -181,69 +199,21 @@ func TestConcurrentWritersAreDeliveredInIDOrder(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	got := receive(t, sub, 400)
+	got := r.receive(t, 400)
 	for i := 1; i < len(got); i++ {
 		if got[i].ID <= got[i-1].ID {
-			t.Fatalf("event %d delivered after %d", got[i].ID, got[i-1].ID)
+			t.Fatalf("event %d handed on after %d", got[i].ID, got[i-1].ID)
 		}
 	}
 	var count int
 	if err := pool.QueryRow(context.Background(), "SELECT count(*) FROM events").Scan(&count); err != nil || count != len(got) {
-		t.Fatalf("delivered %d of %d events (%v)", len(got), count, err)
-	}
-}
-
-// TestASlowSubscriberIsCutOffAndOthersKeepReceiving: a subscriber that never reads
-// overflows its byte budget and is removed; the others get every event.
-func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
-	pool := newPool(t)
-	reg := prometheus.NewRegistry()
-	h := startHub(t, pool, Options{QueueBytes: 4 << 10, Registerer: reg})
-	user := uuid.New()
-	slow, _, _ := h.Subscribe(uuid.New(), Audience{Admin: true})
-	healthy, _, _ := h.Subscribe(user, Audience{UserID: user})
-
-	var got []Event
-	for i := range 60 {
-		post(t, pool, user, strings.Repeat("x", 200)+fmt.Sprint(i))
-		got = append(got, receive(t, healthy, 1)...)
-	}
-	if len(got) != 60 {
-		t.Fatalf("the healthy subscriber got %d of 60", len(got))
-	}
-	if _, overflow, _ := slow.take(); !overflow {
-		t.Fatal("the slow subscriber did not overflow")
-	}
-	h.mu.Lock()
-	_, stillThere := h.admins[slow]
-	h.mu.Unlock()
-	if stillThere {
-		t.Fatal("the slow subscriber is still registered")
-	}
-	if n := testutil.ToFloat64(h.metrics.dropped.WithLabelValues("slow")); n != 1 {
-		t.Fatalf("dropped counter %v, want 1", n)
-	}
-}
-
-func TestStreamsPerPrincipalAreLimited(t *testing.T) {
-	h := startHub(t, newPool(t), Options{MaxPerUser: 2})
-	p := uuid.New()
-	a, _, err1 := h.Subscribe(p, Audience{UserID: p})
-	_, _, err2 := h.Subscribe(p, Audience{UserID: p})
-	_, _, err3 := h.Subscribe(p, Audience{UserID: p})
-	if err1 != nil || err2 != nil || err3 != ErrTooManyStreams {
-		t.Fatalf("errors %v %v %v, want nil nil ErrTooManyStreams", err1, err2, err3)
-	}
-	h.Unsubscribe(a)
-	h.Unsubscribe(a)
-	if _, _, err := h.Subscribe(p, Audience{UserID: p}); err != nil {
-		t.Fatalf("after closing one: %v", err)
+		t.Fatalf("handed on %d of %d events (%v)", len(got), count, err)
 	}
 }
 
 func TestReplayDeliversOnlyWhatTheAudienceMaySee(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{})
+	l, _ := startLog(t, pool, Options{})
 	alice, bob := uuid.New(), uuid.New()
 	var aliceIDs []int64
 	for i := range 6 {
@@ -253,20 +223,25 @@ func TestReplayDeliversOnlyWhatTheAudienceMaySee(t *testing.T) {
 			post(t, pool, bob, "b")
 		}
 	}
-	newest, _ := h.q.NewestEventID(context.Background())
+	newest, _ := l.q.NewestEventID(context.Background())
 	var got []int64
-	n, err := h.Replay(context.Background(), Audience{UserID: alice}, aliceIDs[0], newest, func(e Event) error {
-		got = append(got, e.ID)
+	err := l.Replay(context.Background(), Audience{UserID: alice}, aliceIDs[0], newest, func(row db.Event) error {
+		got = append(got, row.ID)
 		return nil
 	})
-	if err != nil || n != 2 || fmt.Sprint(got) != fmt.Sprint(aliceIDs[1:]) {
-		t.Fatalf("replayed %v (%d, %v), want %v", got, n, err, aliceIDs[1:])
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(aliceIDs[1:]) {
+		t.Fatalf("replayed %v (%v), want %v", got, err, aliceIDs[1:])
+	}
+	if err := l.Replay(context.Background(), Audience{Admin: true}, newest+1, newest, nil); err != ErrUnknownPosition {
+		t.Fatalf("replay after %d, past the newest: %v, want ErrUnknownPosition", newest+1, err)
 	}
 }
 
-func TestMaintainPrunesOldEventsAndRemembersWhereItCut(t *testing.T) {
+// TestPruneDeletesOldEventsAndRemembersWhereItCut: a resume from before the cut is
+// refused (stream.reset) instead of replaying with a gap.
+func TestPruneDeletesOldEventsAndRemembersWhereItCut(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{})
+	l, _ := startLog(t, pool, Options{})
 	user := uuid.New()
 	old := post(t, pool, user, "old")
 	kept := post(t, pool, user, "kept")
@@ -274,26 +249,12 @@ func TestMaintainPrunesOldEventsAndRemembersWhereItCut(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE events SET created_at = now() - interval '8 days' WHERE id = $1`, old); err != nil {
 		t.Fatal(err)
 	}
-	tickets := NewTickets(pool)
-	mctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { h.Maintain(mctx, time.Hour, 7*24*time.Hour, tickets); close(done) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		pruned, err := h.q.PrunedUpTo(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pruned == old {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pruned_up_to %d, want %d", pruned, old)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := l.Prune(ctx, 7*24*time.Hour); err != nil {
+		t.Fatal(err)
 	}
-	cancel()
-	<-done
+	if pruned, err := l.q.PrunedUpTo(ctx); err != nil || pruned != old {
+		t.Fatalf("pruned_up_to %d (%v), want %d", pruned, err, old)
+	}
 	var ids []int64
 	rows, _ := pool.Query(ctx, `SELECT id FROM events ORDER BY id`)
 	for rows.Next() {
@@ -304,15 +265,17 @@ func TestMaintainPrunesOldEventsAndRemembersWhereItCut(t *testing.T) {
 	if fmt.Sprint(ids) != fmt.Sprint([]int64{kept}) {
 		t.Fatalf("events left: %v, want [%d]", ids, kept)
 	}
+	if err := l.Replay(ctx, Audience{Admin: true}, old-1, kept, nil); err != ErrExpired {
+		t.Fatalf("replay from before the cut: %v, want ErrExpired", err)
+	}
 }
 
 // TestARolledBackEventIsNeverPublished: a transaction that fails after writing its event
 // publishes nothing, and the id it burnt does not hold up the events after it.
 func TestARolledBackEventIsNeverPublished(t *testing.T) {
 	pool := newPool(t)
-	h := startHub(t, pool, Options{})
+	_, r := startLog(t, pool, Options{})
 	user := uuid.New()
-	sub, _, _ := h.Subscribe(user, Audience{Admin: true})
 	ctx := context.Background()
 	var burnt int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -324,36 +287,34 @@ func TestARolledBackEventIsNeverPublished(t *testing.T) {
 		t.Fatal("the failing statement succeeded")
 	}
 	next := post(t, pool, user, "after")
-	got := receive(t, sub, 1)
+	got := r.receive(t, 1)
 	if got[0].ID != next || next <= burnt {
-		t.Fatalf("delivered %d, want only %d (the rolled-back one was %d)", got[0].ID, next, burnt)
+		t.Fatalf("handed on %d, want only %d (the rolled-back one was %d)", got[0].ID, next, burnt)
 	}
 	select {
-	case <-sub.ready:
-		queued, _, _ := sub.take()
-		if len(queued) > 0 {
-			t.Fatalf("extra events delivered: %d", len(queued))
+	case <-r.ready:
+		if rows := r.take(); len(rows) > 0 {
+			t.Fatalf("extra events handed on: %d", len(rows))
 		}
 	case <-time.After(300 * time.Millisecond):
 	}
 }
 
-// TestAnotherInstanceHearsOfEventsByNotify: two hubs on one database, polling once an
-// hour: an event one instance announces after its commit reaches the other's subscriber.
+// TestAnotherInstanceHearsOfEventsByNotify: two logs on one database, polling once an
+// hour: an event one instance announces after its commit reaches the other's follower.
 func TestAnotherInstanceHearsOfEventsByNotify(t *testing.T) {
 	pool := newPool(t)
-	writer := startHub(t, pool, Options{Poll: time.Hour})
-	reader := startHub(t, pool, Options{Poll: time.Hour})
+	writer, _ := startLog(t, pool, Options{Poll: time.Hour})
+	reader, r := startLog(t, pool, Options{Poll: time.Hour})
 	for deadline := time.Now().Add(10 * time.Second); reader.Ready(context.Background()) != nil; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the reader's listener did not connect")
 		}
 	}
 	user := uuid.New()
-	sub, _, _ := reader.Subscribe(user, Audience{UserID: user})
 	id := post(t, pool, user, "across instances")
 	writer.Published()
-	if got := receive(t, sub, 1); got[0].ID != id {
-		t.Fatalf("delivered %d, want %d", got[0].ID, id)
+	if got := r.receive(t, 1); got[0].ID != id {
+		t.Fatalf("handed on %d, want %d", got[0].ID, id)
 	}
 }

@@ -1,4 +1,4 @@
-package events
+package sse
 
 import "github.com/prometheus/client_golang/prometheus"
 
@@ -9,9 +9,6 @@ type metrics struct {
 	dropped   *prometheus.CounterVec
 	replayed  prometheus.Histogram
 	resets    prometheus.Counter
-	position  prometheus.Gauge
-	settle    *prometheus.HistogramVec
-	polling   prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -33,17 +30,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "orderchat_sse_resets_total", Help: "Reconnects whose Last-Event-ID was beyond retention (stream.reset sent).",
 		}),
 	}
-	m.position = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "orderchat_event_log_position", Help: "The newest event id this instance has handed to its streams (compare instances to see lag).",
-	})
-	m.settle = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "orderchat_event_log_settle_seconds",
-		Help:    "How long a read of the event log waited for the transactions that were running when it began (see README, ordering), by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
-		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
-	}, []string{"path"})
-	m.polling = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "orderchat_event_feed_waiting", Help: "Event feed requests waiting for an event (long polling with wait).",
-	})
-	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets, m.position, m.settle, m.polling)
+	reg.MustRegister(m.streams, m.delivered, m.dropped, m.replayed, m.resets)
 	return m
 }

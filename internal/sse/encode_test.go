@@ -1,4 +1,4 @@
-package events
+package sse
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func dataLine(t *testing.T, frame []byte) []byte {
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id: ") || !strings.HasPrefix(lines[1], "data: ") {
 		t.Fatalf("frame is not one id line and one data line: %q", frame)
 	}
-	if len(lines[1]) > MaxDataLine {
+	if len(lines[1]) > maxDataLine {
 		t.Fatalf("data line of %d bytes", len(lines[1]))
 	}
 	return []byte(strings.TrimPrefix(lines[1], "data: "))
@@ -46,7 +46,7 @@ func TestLongTextIsCutToFitTheDataLine(t *testing.T) {
 		"controls":  strings.Repeat("\x01\x02", 2000),
 	} {
 		t.Run(name, func(t *testing.T) {
-			e, err := Encode(messageRow(text))
+			e, err := encode(messageRow(text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,30 +58,30 @@ func TestLongTextIsCutToFitTheDataLine(t *testing.T) {
 					} `json:"meta"`
 				} `json:"data"`
 			}
-			if err := json.Unmarshal(dataLine(t, e.Frame), &env); err != nil {
+			if err := json.Unmarshal(dataLine(t, e.frame), &env); err != nil {
 				t.Fatal(err)
 			}
 			got := env.Data.Meta
 			if !strings.HasPrefix(text, got.Content) || !utf8.ValidString(got.Content) || got.Truncated != (got.Content != text) {
 				t.Fatalf("kept %d of %d bytes, truncated=%v", len(got.Content), len(text), got.Truncated)
 			}
-			if got.Truncated && len(e.Frame) < MaxDataLine-64 {
-				t.Fatalf("cut too much: a %d-byte frame", len(e.Frame))
+			if got.Truncated && len(e.frame) < maxDataLine-64 {
+				t.Fatalf("cut too much: a %d-byte frame", len(e.frame))
 			}
 		})
 	}
 }
 
-func TestFramesCarryTheIDAndTheSRSEnvelope(t *testing.T) {
-	e, err := Encode(messageRow("hi"))
+func TestFramesCarryTheIDAndTheEnvelope(t *testing.T) {
+	e, err := encode(messageRow("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(e.Frame, []byte("id: 1234567\ndata: {")) || !bytes.HasSuffix(e.Frame, []byte("}\n\n")) {
-		t.Fatalf("frame %q", e.Frame)
+	if !bytes.HasPrefix(e.frame, []byte("id: 1234567\ndata: {")) || !bytes.HasSuffix(e.frame, []byte("}\n\n")) {
+		t.Fatalf("frame %q", e.frame)
 	}
 	var env map[string]any
-	if err := json.Unmarshal(dataLine(t, e.Frame), &env); err != nil {
+	if err := json.Unmarshal(dataLine(t, e.frame), &env); err != nil {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"id", "resource", "resource_type", "data", "created_at"} {

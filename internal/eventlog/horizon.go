@@ -1,4 +1,4 @@
-package events
+package eventlog
 
 import (
 	"slices"
@@ -6,7 +6,7 @@ import (
 )
 
 // Event writers commit concurrently, so ids can become visible out of order: id 7 may
-// commit after id 8, or never (rolled back). The hub therefore reads the log only up to
+// commit after id 8, or never (rolled back). The log is therefore read only up to
 // a settled id, one below which nothing can appear any more. A horizon is taken in the
 // database (event_log_horizon): the newest id drawn so far, then the transactions
 // running. Every id up to it was drawn by a transaction that had already ended or is

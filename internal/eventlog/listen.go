@@ -1,0 +1,142 @@
+package eventlog
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// channel is the PostgreSQL NOTIFY channel on which instances announce new events.
+const channel = "orderchat_events"
+
+// announceGap is the least time between two NOTIFYs of one instance: the commits of a
+// busy instance share one.
+const announceGap = 2 * time.Millisecond
+
+// Published tells the log that this process committed an event: the reader reads the
+// log at once, and the other instances are notified (after the commit, never inside the
+// writing transaction: a NOTIFY there would make commits wait for each other).
+func (l *Log) Published() {
+	l.nudge()
+	select {
+	case l.announce <- struct{}{}:
+	default:
+	}
+}
+
+// nudge makes the reader read the log as soon as it can; wakes coalesce.
+func (l *Log) nudge() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// listen holds one LISTEN connection and reads the log whenever this process or another
+// instance announces events, while a horizon waits to settle, and every poll interval,
+// until an error.
+func (l *Log) listen(ctx context.Context) error {
+	conn, err := l.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The connection stays in LISTEN mode, so it never returns to the pool.
+	raw := conn.Hijack()
+	if _, err := raw.Exec(ctx, "LISTEN "+channel); err != nil {
+		raw.Close(context.Background())
+		return err
+	}
+	listening, stop := context.WithCancel(ctx)
+	lost := make(chan error, 1)
+	go func() {
+		for {
+			n, err := raw.WaitForNotification(listening)
+			if err != nil {
+				lost <- err
+				return
+			}
+			if n.Payload != l.instance {
+				l.nudge()
+			}
+		}
+	}()
+	defer func() {
+		stop()
+		<-lost // the connection is not safe for concurrent use: close it once unused
+		raw.Close(context.Background())
+	}()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		// Catch up first: whatever committed before LISTEN took effect is read now.
+		if err := l.catchUp(ctx); err != nil {
+			return err
+		}
+		l.setHealth(nil)
+		wait := l.opt.Poll
+		if !l.settler.waitingSince().IsZero() {
+			wait = recheck
+		}
+		timer.Reset(wait)
+		select {
+		case <-l.wake:
+		case <-timer.C:
+		case err := <-lost:
+			lost <- err // for the deferred close
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// announceLoop sends a NOTIFY for the commits Published reports, at most one per
+// announceGap, on a connection of its own.
+func (l *Log) announceLoop(ctx context.Context) {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	for {
+		select {
+		case <-l.announce:
+		case <-ctx.Done():
+			return
+		}
+		var err error
+		if conn, err = l.notify(ctx, conn); err != nil {
+			l.opt.Logger.Warn("cannot announce events; other instances will find them by polling", "err", err)
+		}
+		select {
+		case <-time.After(announceGap):
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// notify sends one NOTIFY on conn, connecting first when conn is nil. On an error the
+// connection is closed and nil comes back, so that the next call connects again.
+func (l *Log) notify(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, error) {
+	if conn == nil {
+		c, err := l.pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		conn = c.Hijack()
+		// A notification lost in a crash costs one poll interval; waiting for its WAL
+		// flush would cost every announcement a disk write.
+		if _, err := conn.Exec(ctx, "SET synchronous_commit = off"); err != nil {
+			conn.Close(context.Background())
+			return nil, err
+		}
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channel, l.instance); err != nil {
+		conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
+}

@@ -1,0 +1,28 @@
+package eventlog
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics describe the reading of the log by one process.
+type metrics struct {
+	position prometheus.Gauge
+	settle   *prometheus.HistogramVec
+	polling  prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		position: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "orderchat_event_log_position", Help: "The newest event id this instance has handed to its streams (compare instances to see lag).",
+		}),
+		settle: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orderchat_event_log_settle_seconds",
+			Help:    "How long a read of the event log waited for the transactions that were running when it began (see README, ordering), by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
+		}, []string{"path"}),
+		polling: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "orderchat_event_feed_waiting", Help: "Event feed requests waiting for an event (long polling with wait).",
+		}),
+	}
+	reg.MustRegister(m.position, m.settle, m.polling)
+	return m
+}

@@ -1,0 +1,108 @@
+package sse
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"orderchat/gen/db"
+	"orderchat/internal/eventlog"
+)
+
+// messageOf is a messages.new row of id for user's order.
+func messageOf(id int64, user uuid.UUID, text string) db.Event {
+	row := messageRow(text)
+	row.ID, row.UserID = id, &user
+	return row
+}
+
+// receive waits for n events on s.
+func receive(t *testing.T, s *subscriber, n int) []event {
+	t.Helper()
+	var got []event
+	deadline := time.After(10 * time.Second)
+	for len(got) < n {
+		select {
+		case <-s.ready:
+			queued, overflow, _ := s.take()
+			if overflow {
+				t.Fatal("the subscriber overflowed")
+			}
+			got = append(got, queued...)
+		case <-deadline:
+			t.Fatalf("received %d events, want %d", len(got), n)
+		}
+	}
+	return got
+}
+
+// TestAStreamGoesLiveWhereTheLogWasHandedUpTo: a subscriber's liveFrom is the position
+// of the last Follow (rolled-back ids included), and it is queued exactly what comes after.
+func TestAStreamGoesLiveWhereTheLogWasHandedUpTo(t *testing.T) {
+	h := newHub(nil, Options{})
+	user := uuid.New()
+	h.Follow(nil, 5)
+	sub, liveFrom, err := h.subscribe(user, eventlog.Audience{UserID: user})
+	if err != nil || liveFrom != 5 {
+		t.Fatalf("liveFrom %d (%v), want 5", liveFrom, err)
+	}
+	h.Follow([]db.Event{messageOf(6, user, "a"), messageOf(7, uuid.New(), "not hers"), messageOf(8, user, "b")}, 10)
+	if got := receive(t, sub, 2); got[0].id != 6 || got[1].id != 8 {
+		t.Fatalf("queued %d, %d; want 6, 8", got[0].id, got[1].id)
+	}
+	if _, liveFrom, _ := h.subscribe(user, eventlog.Audience{UserID: user}); liveFrom != 10 {
+		t.Fatalf("the next stream goes live from %d, want 10", liveFrom)
+	}
+}
+
+// TestASlowSubscriberIsCutOffAndOthersKeepReceiving: a subscriber that never reads
+// overflows its byte budget and is removed; the others get every event.
+func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h := newHub(nil, Options{QueueBytes: 4 << 10, Registerer: reg})
+	user := uuid.New()
+	slow, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true})
+	healthy, _, _ := h.subscribe(user, eventlog.Audience{UserID: user})
+
+	var got []event
+	for i := range 60 {
+		h.Follow([]db.Event{messageOf(int64(i+1), user, strings.Repeat("x", 200)+fmt.Sprint(i))}, int64(i+1))
+		got = append(got, receive(t, healthy, 1)...)
+	}
+	if len(got) != 60 {
+		t.Fatalf("the healthy subscriber got %d of 60", len(got))
+	}
+	if _, overflow, _ := slow.take(); !overflow {
+		t.Fatal("the slow subscriber did not overflow")
+	}
+	h.mu.Lock()
+	_, stillThere := h.admins[slow]
+	h.mu.Unlock()
+	if stillThere {
+		t.Fatal("the slow subscriber is still registered")
+	}
+	if n := testutil.ToFloat64(h.metrics.dropped.WithLabelValues("slow")); n != 1 {
+		t.Fatalf("dropped counter %v, want 1", n)
+	}
+}
+
+func TestStreamsPerPrincipalAreLimited(t *testing.T) {
+	h := newHub(nil, Options{MaxPerUser: 2})
+	p := uuid.New()
+	a, _, err1 := h.subscribe(p, eventlog.Audience{UserID: p})
+	_, _, err2 := h.subscribe(p, eventlog.Audience{UserID: p})
+	_, _, err3 := h.subscribe(p, eventlog.Audience{UserID: p})
+	if err1 != nil || err2 != nil || err3 != ErrTooManyStreams {
+		t.Fatalf("errors %v %v %v, want nil nil ErrTooManyStreams", err1, err2, err3)
+	}
+	h.unsubscribe(a)
+	h.unsubscribe(a)
+	if _, _, err := h.subscribe(p, eventlog.Audience{UserID: p}); err != nil {
+		t.Fatalf("after closing one: %v", err)
+	}
+}
