@@ -14,42 +14,49 @@ WITH thread AS (
     WHERE threads.thread_id = @thread_id AND threads.is_active AND (@as_admin::boolean OR threads.user_id = @author_id)
     FOR NO KEY UPDATE
 ), message AS (
-    INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
+    INSERT INTO messages (message_id, thread_id, owner, author_id, visibility, message_content,
                           media_content_type, media_size_bytes, media_filename,
                           created_at, updated_at)
-    SELECT @message_id::uuid, thread.thread_id, @owner::text, @author_id, @message_content::text,
+    SELECT @message_id::uuid, thread.thread_id, @owner::text, @author_id, @visibility::text, @message_content::text,
            sqlc.narg(media_content_type)::text, sqlc.narg(media_size_bytes)::bigint, sqlc.narg(media_filename)::text,
            @created_at::timestamptz, @created_at::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id, seq, thread_id, owner, author_id, message_content,
+    RETURNING message_id, seq, thread_id, owner, author_id, visibility, message_content,
               media_content_type, media_size_bytes, media_filename, created_at, updated_at
 ), touched AS (
-    UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
+    -- A note leaves updated_at alone: the customer's thread list must not move for it.
+    UPDATE threads SET updated_at = CASE WHEN message.visibility = 'public'
+                                         THEN GREATEST(threads.updated_at, message.created_at)
+                                         ELSE threads.updated_at END
     FROM message WHERE threads.thread_id = message.thread_id
     RETURNING threads.thread_id, threads.order_id, threads.user_id
 ), event AS (
+    -- A note is never on the customer's stream, feed or notifications (user_visible).
     SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
-                        true, @author_id, @meta::jsonb) AS id
+                        @visibility::text = 'public', @author_id, @meta::jsonb) AS id
     FROM touched WHERE @append_event::boolean
 )
 SELECT message.*, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
 FROM message CROSS JOIN touched LEFT JOIN event ON true;
 
 -- name: GetMessage :one
-SELECT message_id, seq, thread_id, owner, author_id, message_content,
+SELECT message_id, seq, thread_id, owner, author_id, visibility, message_content,
        media_content_type, media_size_bytes, media_filename, created_at, updated_at
 FROM messages WHERE message_id = @message_id;
 
--- ListMessages pages a thread oldest first after @after_seq (0 for the first page). seen says
--- whether the side that did not write the message has read it. It never reads media_data.
+-- ListMessages pages a thread oldest first after @after_seq (0 for the first page), notes
+-- only with @with_notes (admins). seen says whether the side that did not write the message
+-- has read it (never for a note). It never reads media_data.
 -- name: ListMessages :many
-SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.visibility, m.message_content,
        m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
-       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+       (m.visibility = 'public' AND m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen,
+       p.name AS author_name, p.email AS author_email
 FROM messages m
 LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
-WHERE m.thread_id = @thread_id AND m.seq > @after_seq
+LEFT JOIN principals p ON p.principal_id = m.author_id
+WHERE m.thread_id = @thread_id AND m.seq > @after_seq AND (@with_notes::boolean OR m.visibility = 'public')
 ORDER BY m.seq
 LIMIT @row_limit;
 
@@ -60,9 +67,11 @@ UPDATE messages SET media_data = @media_data WHERE message_id = @message_id;
 SELECT media_data FROM messages WHERE message_id = @message_id AND media_data IS NOT NULL;
 
 -- name: GetMessageView :one
-SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.visibility, m.message_content,
        m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
-       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+       (m.visibility = 'public' AND m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen,
+       p.name AS author_name, p.email AS author_email
 FROM messages m
 LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
+LEFT JOIN principals p ON p.principal_id = m.author_id
 WHERE m.message_id = @message_id;

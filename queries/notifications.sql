@@ -1,12 +1,14 @@
 -- Notifications are the events a principal may see (admins: all; users: the visible
--- events of their own orders), minus those they caused themselves and read receipts
--- (threads.read: they update "seen" ticks, they are not news), newest first: pass the
--- last id as @before_id, or 9223372036854775807 for the first page.
+-- events of their own orders), minus those they caused themselves, read receipts
+-- (threads.read: they update "seen" ticks, they are not news) and, for admins, assignments
+-- of others (threads.assigned is news to its assignee only), newest first: pass the last id
+-- as @before_id, or 9223372036854775807 for the first page.
 
 -- name: ListAdminNotifications :many
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.id < @before_id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = @principal_id::text)
   AND NOT (@unread_only::boolean AND notification_is_read(@principal_id::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT @row_limit;
@@ -23,7 +25,8 @@ LIMIT @row_limit;
 -- name: GetAdminNotification :one
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
 FROM events e
-WHERE e.id = @id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read';
+WHERE e.id = @id AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = @principal_id::text);
 
 -- name: GetUserNotification :one
 SELECT e.*, notification_is_read(@principal_id::uuid, e.id)::boolean AS is_read
@@ -35,7 +38,8 @@ WHERE e.id = @id AND e.user_id = @principal_id::uuid AND e.user_visible
 
 -- name: CountAdminUnread :one
 SELECT count(*)::int FROM events e
-WHERE e.id <= @up_to AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read(@principal_id::uuid, e.id);
+WHERE e.id <= @up_to AND e.actor_id IS DISTINCT FROM @principal_id::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = @principal_id::text) AND NOT notification_is_read(@principal_id::uuid, e.id);
 
 -- name: CountUserUnread :one
 SELECT count(*)::int FROM events e

@@ -25,8 +25,8 @@ const devDir = ".data"
 
 // The demo principals that `serve --dev` prints tokens for.
 var (
-	demoUser  = auth.Principal{Subject: uuid.MustParse("7b0e3c52-5f0a-4c1e-9a43-0d6c1b2a9e01"), Email: "demo-user@orderchat.local", Role: auth.RoleUser}
-	demoAdmin = auth.Principal{Subject: uuid.MustParse("2f9d8c41-6b1e-4f3a-8d27-5e4c3b2a1f02"), Email: "demo-admin@orderchat.local", Role: auth.RoleAdmin}
+	demoUser  = auth.Principal{Subject: uuid.MustParse("7b0e3c52-5f0a-4c1e-9a43-0d6c1b2a9e01"), Email: "demo-user@orderchat.local", Name: "Grace (demo customer)", Role: auth.RoleUser}
+	demoAdmin = auth.Principal{Subject: uuid.MustParse("2f9d8c41-6b1e-4f3a-8d27-5e4c3b2a1f02"), Email: "demo-admin@orderchat.local", Name: "Ada (demo support)", Role: auth.RoleAdmin}
 )
 
 // startLocalDatabase runs the development PostgreSQL cluster under .data/postgres.
@@ -81,9 +81,9 @@ orderchat is running on %[1]s
   (open them in two browsers, or one normal and one private window; tokens valid %[6]s)
   API reference: %[1]s/api/docs
   API by hand:   curl -H "Authorization: Bearer <token>" %[1]s/api/orders
-  Mint more:     go run ./cmd/orderchat token --dev --sub <uuid> --role user|admin
+  Mint more:     go run ./cmd/orderchat token --dev --sub <uuid> --role user|admin --name "Bo Diddley"
   Stop with Ctrl-C (the local database stops with it).
 
-`, baseURL, demoUser.Email, userToken, demoAdmin.Email, adminToken, ttl)
+`, baseURL, demoUser.Name, userToken, demoAdmin.Name, adminToken, ttl)
 	return err
 }

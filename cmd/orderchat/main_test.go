@@ -149,7 +149,7 @@ func TestTokenMintsWhatServeAccepts(t *testing.T) {
 	base := "http://" + addr
 	waitHealthy(t, base)
 
-	mint := exec.Command(binary, "token", "--sub", "7b0e3c52-5f0a-4c1e-9a43-0d6c1b2a9e01", "--role", "admin", "--ttl", "5m")
+	mint := exec.Command(binary, "token", "--sub", "7b0e3c52-5f0a-4c1e-9a43-0d6c1b2a9e01", "--role", "admin", "--name", "Ada Lovelace", "--ttl", "5m")
 	mint.Env = append(os.Environ(), "ORDERCHAT_JWT_SECRET="+secret)
 	out, err := mint.Output()
 	if err != nil {
@@ -162,6 +162,18 @@ func TestTokenMintsWhatServeAccepts(t *testing.T) {
 	}
 	if got := get(t, base+"/api/orders?limit=0", token+"x"); got != http.StatusUnauthorized {
 		t.Fatalf("with a tampered token = %d, want 401", got)
+	}
+	// --name is the display name the team sees.
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/admins", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(team), `"display_name":"Ada Lovelace"`) {
+		t.Fatalf("GET /api/admins after a request with the minted token: %s", team)
 	}
 	stop(t, cmd, syscall.SIGTERM)
 }

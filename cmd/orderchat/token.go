@@ -20,6 +20,7 @@ func token(_ context.Context, args []string) error {
 	sub := fs.String("sub", "", "the principal's UUID (the sub claim)")
 	role := fs.String("role", "user", "admin or user")
 	email := fs.String("email", "", "the email claim (optional)")
+	name := fs.String("name", "", "the name claim (optional): the display name others see")
 	ttl := fs.Duration("ttl", time.Hour, "how long the token is valid")
 	dev := fs.Bool("dev", false, "sign with the development secret in .data/ (as `serve --dev` does)")
 	if err := fs.Parse(args); err != nil {
@@ -41,7 +42,7 @@ func token(_ context.Context, args []string) error {
 	if secret == "" {
 		return errors.New("ORDERCHAT_JWT_SECRET is unset (or pass --dev)")
 	}
-	signed, err := auth.Mint([]byte(secret), auth.Principal{Subject: subject, Email: *email, Role: auth.Role(*role)}, *ttl, time.Now())
+	signed, err := auth.Mint([]byte(secret), auth.Principal{Subject: subject, Email: *email, Name: *name, Role: auth.Role(*role)}, *ttl, time.Now())
 	if err != nil {
 		return err
 	}

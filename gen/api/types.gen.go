@@ -105,6 +105,24 @@ func (e MessageNewNotificationResourceType) Valid() bool {
 	}
 }
 
+// Defines values for MessageVisibility.
+const (
+	Internal MessageVisibility = "internal"
+	Public   MessageVisibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the MessageVisibility enum.
+func (e MessageVisibility) Valid() bool {
+	switch e {
+	case Internal:
+		return true
+	case Public:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderCreatedEventResource.
 const (
 	OrderCreatedEventResourceOrders OrderCreatedEventResource = "orders"
@@ -387,6 +405,66 @@ func (e StreamTokenExpiredEventResourceType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadAssignedEventResource.
+const (
+	ThreadAssignedEventResourceThreads ThreadAssignedEventResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedEventResource enum.
+func (e ThreadAssignedEventResource) Valid() bool {
+	switch e {
+	case ThreadAssignedEventResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedEventResourceType.
+const (
+	ThreadAssignedEventResourceTypeThreadsAssigned ThreadAssignedEventResourceType = "threads.assigned"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedEventResourceType enum.
+func (e ThreadAssignedEventResourceType) Valid() bool {
+	switch e {
+	case ThreadAssignedEventResourceTypeThreadsAssigned:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedNotificationResource.
+const (
+	ThreadAssignedNotificationResourceThreads ThreadAssignedNotificationResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedNotificationResource enum.
+func (e ThreadAssignedNotificationResource) Valid() bool {
+	switch e {
+	case ThreadAssignedNotificationResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedNotificationResourceType.
+const (
+	ThreadAssignedNotificationResourceTypeThreadsAssigned ThreadAssignedNotificationResourceType = "threads.assigned"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedNotificationResourceType enum.
+func (e ThreadAssignedNotificationResourceType) Valid() bool {
+	switch e {
+	case ThreadAssignedNotificationResourceTypeThreadsAssigned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadClosedEventResource.
 const (
 	ThreadClosedEventResourceThreads ThreadClosedEventResource = "threads"
@@ -522,6 +600,46 @@ func (e UpdateThreadRequestIsActive) Valid() bool {
 	}
 }
 
+// Defines values for ListThreadsParamsAssignee.
+const (
+	Me     ListThreadsParamsAssignee = "me"
+	Nobody ListThreadsParamsAssignee = "nobody"
+)
+
+// Valid indicates whether the value is a known member of the ListThreadsParamsAssignee enum.
+func (e ListThreadsParamsAssignee) Valid() bool {
+	switch e {
+	case Me:
+		return true
+	case Nobody:
+		return true
+	default:
+		return false
+	}
+}
+
+// AdminList Every admin who has used the API, by display name; a team is small, so it is one page.
+//
+// Example: {"items":[{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}]}
+type AdminList struct {
+	Items []Person `json:"items"`
+}
+
+// AssignThreadRequest Example: {"assignee_id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b"}
+type AssignThreadRequest struct {
+	// AssigneeId An admin of `GET /admins` (the caller included).
+	AssigneeId openapi_types.UUID `json:"assignee_id"`
+}
+
+// Assignee The admin handling a thread (null when nobody does). Users always get null.
+//
+// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+type Assignee struct {
+	// DisplayName As for `Person`.
+	DisplayName string             `json:"display_name"`
+	Id          openapi_types.UUID `json:"id"`
+}
+
 // Binary Raw bytes.
 //
 // Example: (the attachment's bytes, as stored)
@@ -540,6 +658,11 @@ type CreateMessageRequest struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner    *Owner             `json:"owner,omitempty"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility *MessageVisibility `json:"visibility,omitempty"`
 }
 
 // CreateMessageUpload The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
@@ -561,11 +684,28 @@ type CreateMessageUpload struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner    *Owner             `json:"owner,omitempty"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility *MessageVisibility `json:"visibility,omitempty"`
 }
 
 // CreateOrderRequest Example: {"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}]}
 type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
+}
+
+// Customer The customer who placed an order, as of their latest request.
+//
+// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+type Customer struct {
+	// DisplayName As for `Person`.
+	DisplayName string `json:"display_name"`
+
+	// Email The `email` claim of the customer's token, when it had one.
+	Email *string            `json:"email"`
+	Id    openapi_types.UUID `json:"id"`
 }
 
 // Event One event of the log: the envelope, discriminated by `resource_type`. The
@@ -582,7 +722,7 @@ type EventId = int64
 
 // EventList A page of the event feed, oldest first.
 //
-// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
+// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
 type EventList struct {
 	// HasMore True when more events are available right now (the page is full).
 	//
@@ -641,8 +781,15 @@ type Media struct {
 // MediaContentType Sniffed from the bytes.
 type MediaContentType string
 
-// Message Example: {"created_at":"2026-11-25T10:00:00Z","media":null,"message_content":"Where is my parcel?","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":false,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}
+// Message Example: {"author":{"display_name":"Grace Hopper","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b","role":"user"},"created_at":"2026-11-25T10:00:00Z","media":null,"message_content":"Where is my parcel?","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":false,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z","visibility":"public"}
 type Message struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 
 	// Media A message's attachment (null when it has none).
@@ -653,10 +800,15 @@ type Message struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner Owner `json:"owner"`
 
-	// Seen True once the other side's read marker is at or past this message.
+	// Seen True once the other side's read marker is at or past this message (for a customer's message, once any admin read it); always false for an internal note.
 	Seen      bool               `json:"seen"`
 	ThreadId  openapi_types.UUID `json:"thread_id"`
 	UpdatedAt time.Time          `json:"updated_at"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
 
 // MessageContent The text, at most 4000 characters. May be empty when an attachment is sent.
@@ -664,7 +816,7 @@ type Message struct {
 // Example: Where is my parcel?
 type MessageContent = string
 
-// MessageList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// MessageList Example: {"items":[{"author":{"display_name":"Grace Hopper","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b","role":"user"},"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z","visibility":"public"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type MessageList struct {
 	Items []Message `json:"items"`
 
@@ -676,7 +828,7 @@ type MessageList struct {
 
 // MessageNewData defines model for MessageNewData.
 type MessageNewData struct {
-	// Meta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+	// Meta Example: {"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"}
 	Meta     MessageNewMeta     `json:"meta"`
 	OrderId  openapi_types.UUID `json:"order_id"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
@@ -684,7 +836,7 @@ type MessageNewData struct {
 
 // MessageNewEvent A message was posted. Long text is cut so that the SSE `data:` line stays within 2048 bytes.
 //
-// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
+// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
 type MessageNewEvent struct {
 	CreatedAt time.Time      `json:"created_at"`
 	Data      MessageNewData `json:"data"`
@@ -703,8 +855,15 @@ type MessageNewEventResource string
 // MessageNewEventResourceType defines model for MessageNewEvent.ResourceType.
 type MessageNewEventResourceType string
 
-// MessageNewMeta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+// MessageNewMeta Example: {"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"}
 type MessageNewMeta struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 	HasMedia  bool      `json:"has_media"`
 
@@ -715,6 +874,11 @@ type MessageNewMeta struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner     Owner `json:"owner"`
 	Truncated bool  `json:"truncated"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
 
 // MessageNewNotification A `messages.new` event as seen by one recipient.
@@ -739,8 +903,15 @@ type MessageNewNotificationResource string
 // MessageNewNotificationResourceType defines model for MessageNewNotification.ResourceType.
 type MessageNewNotificationResourceType string
 
-// MessagePreview The newest message of a thread (null when it has none).
+// MessagePreview The newest message of a thread the caller may see (null when there is none); users never get an internal note here.
 type MessagePreview struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 	HasMedia  bool      `json:"has_media"`
 
@@ -750,7 +921,17 @@ type MessagePreview struct {
 
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner Owner `json:"owner"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
+
+// MessageVisibility `public`: both sides see the message. `internal`: a note of the support team, which only
+// admins see; the customer never does, in any response, stream, feed, notification, unread
+// count or preview.
+type MessageVisibility string
 
 // NextCursor Pass as `cursor` to get the next page; null on the last page.
 //
@@ -762,7 +943,7 @@ type NextCursor = string
 // is the event type's schema and `ReadState`). `threads.read` is no longer a notification
 // (read receipts are not news); its member stays so that existing clients keep compiling.
 //
-// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
+// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
 type Notification struct {
 	union json.RawMessage
 }
@@ -780,11 +961,16 @@ type NotificationList struct {
 	UnreadCount int `json:"unread_count"`
 }
 
-// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Order Example: {"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Order struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Items     []OrderItem        `json:"items"`
-	OrderId   openapi_types.UUID `json:"order_id"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Customer The customer who placed an order, as of their latest request.
+	//
+	// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Customer Customer           `json:"customer"`
+	Items    []OrderItem        `json:"items"`
+	OrderId  openapi_types.UUID `json:"order_id"`
 
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
@@ -881,7 +1067,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -979,6 +1165,21 @@ type OrderUpdatedNotificationResourceType string
 
 // Owner Who wrote a message, or whose side a read marker belongs to.
 type Owner string
+
+// Person Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+// the `name` claim of the person's token as of their latest request, else its `email`,
+// else `Customer` or `Support` (someone not seen since names were recorded).
+//
+// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+type Person struct {
+	DisplayName string `json:"display_name"`
+
+	// Id The principal's id (the token's `sub`).
+	Id openapi_types.UUID `json:"id"`
+
+	// Role Who wrote a message, or whose side a read marker belongs to.
+	Role Owner `json:"role"`
+}
 
 // Problem An RFC 9457 problem detail.
 //
@@ -1109,31 +1310,117 @@ type StreamTokenExpiredMeta struct {
 	ExpiredAt time.Time `json:"expired_at"`
 }
 
-// Thread Example: {"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Thread Example: {"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"closed_at":null,"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"is_active":true,"last_message":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","visibility":"public"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Thread struct {
+	// Assignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	Assignee  *Assignee  `json:"assignee"`
 	ClosedAt  *time.Time `json:"closed_at"`
 	CreatedAt time.Time  `json:"created_at"`
+
+	// Customer The customer who placed an order, as of their latest request.
+	//
+	// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Customer Customer `json:"customer"`
 
 	// IsActive False once an admin closed the thread.
 	IsActive bool `json:"is_active"`
 
-	// LastMessage The newest message of a thread (null when it has none).
+	// LastMessage The newest message of a thread the caller may see (null when there is none); users never get an internal note here.
 	LastMessage *MessagePreview `json:"last_message"`
 
-	// LastReadMessageId The caller's side's read marker.
+	// LastReadMessageId The caller's read marker (for an admin, their own).
 	LastReadMessageId *openapi_types.UUID `json:"last_read_message_id"`
 	OrderId           openapi_types.UUID  `json:"order_id"`
 	ThreadId          openapi_types.UUID  `json:"thread_id"`
 
-	// UnreadCount Messages from the other side after the caller's side's read marker.
+	// UnreadCount Messages from the other side after the caller's read marker: for a user, their side's;
+	// for an admin, their own (each admin reads for themself). Internal notes never count.
 	UnreadCount int `json:"unread_count"`
 
-	// UpdatedAt Refreshed by every new message.
+	// UpdatedAt Refreshed by every new message the customer can see (an internal note leaves it alone).
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// UserId The customer who owns the order.
 	UserId openapi_types.UUID `json:"user_id"`
 }
+
+// ThreadAssignedData defines model for ThreadAssignedData.
+type ThreadAssignedData struct {
+	// Meta Example: {"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null}
+	Meta     ThreadAssignedMeta `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// ThreadAssignedEvent An admin assigned the thread to an admin, or unassigned it (`assignee` null). Every
+// admin's stream carries it, never a user's; it is a notification of the new assignee
+// only (unless they assigned it to themself).
+//
+// Example: {"created_at":"2026-11-25T10:06:30Z","data":{"meta":{"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.assigned"}
+type ThreadAssignedEvent struct {
+	CreatedAt time.Time          `json:"created_at"`
+	Data      ThreadAssignedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id           EventId                         `json:"id"`
+	Resource     ThreadAssignedEventResource     `json:"resource"`
+	ResourceType ThreadAssignedEventResourceType `json:"resource_type"`
+}
+
+// ThreadAssignedEventResource defines model for ThreadAssignedEvent.Resource.
+type ThreadAssignedEventResource string
+
+// ThreadAssignedEventResourceType defines model for ThreadAssignedEvent.ResourceType.
+type ThreadAssignedEventResourceType string
+
+// ThreadAssignedMeta Example: {"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null}
+type ThreadAssignedMeta struct {
+	AssignedAt time.Time `json:"assigned_at"`
+
+	// AssignedBy Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	AssignedBy Person `json:"assigned_by"`
+
+	// Assignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	Assignee *Assignee `json:"assignee"`
+
+	// PreviousAssignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	PreviousAssignee *Assignee `json:"previous_assignee"`
+}
+
+// ThreadAssignedNotification A `threads.assigned` event as seen by its new assignee.
+type ThreadAssignedNotification struct {
+	CreatedAt time.Time          `json:"created_at"`
+	Data      ThreadAssignedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                                   `json:"is_read"`
+	Resource     ThreadAssignedNotificationResource     `json:"resource"`
+	ResourceType ThreadAssignedNotificationResourceType `json:"resource_type"`
+}
+
+// ThreadAssignedNotificationResource defines model for ThreadAssignedNotification.Resource.
+type ThreadAssignedNotificationResource string
+
+// ThreadAssignedNotificationResourceType defines model for ThreadAssignedNotification.ResourceType.
+type ThreadAssignedNotificationResourceType string
 
 // ThreadClosedData defines model for ThreadClosedData.
 type ThreadClosedData struct {
@@ -1191,7 +1478,7 @@ type ThreadClosedNotificationResource string
 // ThreadClosedNotificationResourceType defines model for ThreadClosedNotification.ResourceType.
 type ThreadClosedNotificationResourceType string
 
-// ThreadList Example: {"items":[{"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// ThreadList Example: {"items":[{"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"closed_at":null,"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"is_active":true,"last_message":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","visibility":"public"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type ThreadList struct {
 	Items []Thread `json:"items"`
 
@@ -1438,12 +1725,19 @@ type ListThreadsParams struct {
 	// IsActive Only open (`true`) or closed (`false`) threads.
 	IsActive *bool `form:"is_active,omitempty" json:"is_active,omitempty"`
 
+	// Assignee Admins only (a user gets 403): `me`, the threads assigned to the caller; `nobody`, the
+	// unassigned ones. Without it, every thread.
+	Assignee *ListThreadsParamsAssignee `form:"assignee,omitempty" json:"assignee,omitempty"`
+
 	// Cursor Opaque cursor from a previous page's `next_cursor`.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ListThreadsParamsAssignee defines parameters for ListThreads.
+type ListThreadsParamsAssignee string
 
 // StreamUserEventsParams defines parameters for StreamUserEvents.
 type StreamUserEventsParams struct {
@@ -1477,6 +1771,9 @@ type UpdateOrderJSONRequestBody = UpdateOrderRequest
 
 // UpdateThreadJSONRequestBody defines body for UpdateThread for application/json ContentType.
 type UpdateThreadJSONRequestBody = UpdateThreadRequest
+
+// AssignThreadJSONRequestBody defines body for AssignThread for application/json ContentType.
+type AssignThreadJSONRequestBody = AssignThreadRequest
 
 // MarkThreadReadJSONRequestBody defines body for MarkThreadRead for application/json ContentType.
 type MarkThreadReadJSONRequestBody = MarkThreadReadRequest
@@ -1651,6 +1948,40 @@ func (t *Event) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
+// AsThreadAssignedEvent returns the union data inside the Event as a ThreadAssignedEvent
+func (t Event) AsThreadAssignedEvent() (ThreadAssignedEvent, error) {
+	var body ThreadAssignedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedEvent overwrites any union data inside the Event as the provided ThreadAssignedEvent
+func (t *Event) FromThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedEvent performs a merge with any union data inside the Event, using the provided ThreadAssignedEvent
+func (t *Event) MergeThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t Event) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1671,6 +2002,8 @@ func (t Event) ValueByDiscriminator() (interface{}, error) {
 		return t.AsOrderCreatedEvent()
 	case "orders.updated":
 		return t.AsOrderUpdatedEvent()
+	case "threads.assigned":
+		return t.AsThreadAssignedEvent()
 	case "threads.closed":
 		return t.AsThreadClosedEvent()
 	case "threads.read":
@@ -1860,6 +2193,40 @@ func (t *Notification) MergeThreadReadNotification(v ThreadReadNotification) err
 	return err
 }
 
+// AsThreadAssignedNotification returns the union data inside the Notification as a ThreadAssignedNotification
+func (t Notification) AsThreadAssignedNotification() (ThreadAssignedNotification, error) {
+	var body ThreadAssignedNotification
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedNotification overwrites any union data inside the Notification as the provided ThreadAssignedNotification
+func (t *Notification) FromThreadAssignedNotification(v ThreadAssignedNotification) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedNotification performs a merge with any union data inside the Notification, using the provided ThreadAssignedNotification
+func (t *Notification) MergeThreadAssignedNotification(v ThreadAssignedNotification) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t Notification) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1880,6 +2247,8 @@ func (t Notification) ValueByDiscriminator() (interface{}, error) {
 		return t.AsOrderCreatedNotification()
 	case "orders.updated":
 		return t.AsOrderUpdatedNotification()
+	case "threads.assigned":
+		return t.AsThreadAssignedNotification()
 	case "threads.closed":
 		return t.AsThreadClosedNotification()
 	case "threads.read":
@@ -2069,6 +2438,40 @@ func (t *StreamEvent) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
+// AsThreadAssignedEvent returns the union data inside the StreamEvent as a ThreadAssignedEvent
+func (t StreamEvent) AsThreadAssignedEvent() (ThreadAssignedEvent, error) {
+	var body ThreadAssignedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedEvent overwrites any union data inside the StreamEvent as the provided ThreadAssignedEvent
+func (t *StreamEvent) FromThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadAssignedEvent
+func (t *StreamEvent) MergeThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsStreamResetEvent returns the union data inside the StreamEvent as a StreamResetEvent
 func (t StreamEvent) AsStreamResetEvent() (StreamResetEvent, error) {
 	var body StreamResetEvent
@@ -2161,6 +2564,8 @@ func (t StreamEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsStreamResetEvent()
 	case "stream.token_expired":
 		return t.AsStreamTokenExpiredEvent()
+	case "threads.assigned":
+		return t.AsThreadAssignedEvent()
 	case "threads.closed":
 		return t.AsThreadClosedEvent()
 	case "threads.read":

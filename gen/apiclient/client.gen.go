@@ -112,6 +112,24 @@ func (e MessageNewNotificationResourceType) Valid() bool {
 	}
 }
 
+// Defines values for MessageVisibility.
+const (
+	Internal MessageVisibility = "internal"
+	Public   MessageVisibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the MessageVisibility enum.
+func (e MessageVisibility) Valid() bool {
+	switch e {
+	case Internal:
+		return true
+	case Public:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderCreatedEventResource.
 const (
 	OrderCreatedEventResourceOrders OrderCreatedEventResource = "orders"
@@ -394,6 +412,66 @@ func (e StreamTokenExpiredEventResourceType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadAssignedEventResource.
+const (
+	ThreadAssignedEventResourceThreads ThreadAssignedEventResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedEventResource enum.
+func (e ThreadAssignedEventResource) Valid() bool {
+	switch e {
+	case ThreadAssignedEventResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedEventResourceType.
+const (
+	ThreadAssignedEventResourceTypeThreadsAssigned ThreadAssignedEventResourceType = "threads.assigned"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedEventResourceType enum.
+func (e ThreadAssignedEventResourceType) Valid() bool {
+	switch e {
+	case ThreadAssignedEventResourceTypeThreadsAssigned:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedNotificationResource.
+const (
+	ThreadAssignedNotificationResourceThreads ThreadAssignedNotificationResource = "threads"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedNotificationResource enum.
+func (e ThreadAssignedNotificationResource) Valid() bool {
+	switch e {
+	case ThreadAssignedNotificationResourceThreads:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThreadAssignedNotificationResourceType.
+const (
+	ThreadAssignedNotificationResourceTypeThreadsAssigned ThreadAssignedNotificationResourceType = "threads.assigned"
+)
+
+// Valid indicates whether the value is a known member of the ThreadAssignedNotificationResourceType enum.
+func (e ThreadAssignedNotificationResourceType) Valid() bool {
+	switch e {
+	case ThreadAssignedNotificationResourceTypeThreadsAssigned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadClosedEventResource.
 const (
 	ThreadClosedEventResourceThreads ThreadClosedEventResource = "threads"
@@ -529,6 +607,46 @@ func (e UpdateThreadRequestIsActive) Valid() bool {
 	}
 }
 
+// Defines values for ListThreadsParamsAssignee.
+const (
+	Me     ListThreadsParamsAssignee = "me"
+	Nobody ListThreadsParamsAssignee = "nobody"
+)
+
+// Valid indicates whether the value is a known member of the ListThreadsParamsAssignee enum.
+func (e ListThreadsParamsAssignee) Valid() bool {
+	switch e {
+	case Me:
+		return true
+	case Nobody:
+		return true
+	default:
+		return false
+	}
+}
+
+// AdminList Every admin who has used the API, by display name; a team is small, so it is one page.
+//
+// Example: {"items":[{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}]}
+type AdminList struct {
+	Items []Person `json:"items"`
+}
+
+// AssignThreadRequest Example: {"assignee_id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b"}
+type AssignThreadRequest struct {
+	// AssigneeId An admin of `GET /admins` (the caller included).
+	AssigneeId openapi_types.UUID `json:"assignee_id"`
+}
+
+// Assignee The admin handling a thread (null when nobody does). Users always get null.
+//
+// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+type Assignee struct {
+	// DisplayName As for `Person`.
+	DisplayName string             `json:"display_name"`
+	Id          openapi_types.UUID `json:"id"`
+}
+
 // Binary Raw bytes.
 //
 // Example: (the attachment's bytes, as stored)
@@ -547,6 +665,11 @@ type CreateMessageRequest struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner    *Owner             `json:"owner,omitempty"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility *MessageVisibility `json:"visibility,omitempty"`
 }
 
 // CreateMessageUpload The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
@@ -568,11 +691,28 @@ type CreateMessageUpload struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner    *Owner             `json:"owner,omitempty"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility *MessageVisibility `json:"visibility,omitempty"`
 }
 
 // CreateOrderRequest Example: {"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}]}
 type CreateOrderRequest struct {
 	Items []OrderItem `json:"items"`
+}
+
+// Customer The customer who placed an order, as of their latest request.
+//
+// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+type Customer struct {
+	// DisplayName As for `Person`.
+	DisplayName string `json:"display_name"`
+
+	// Email The `email` claim of the customer's token, when it had one.
+	Email *string            `json:"email"`
+	Id    openapi_types.UUID `json:"id"`
 }
 
 // Event One event of the log: the envelope, discriminated by `resource_type`. The
@@ -589,7 +729,7 @@ type EventId = int64
 
 // EventList A page of the event feed, oldest first.
 //
-// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
+// Example: {"has_more":false,"items":[{"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}],"next_cursor":1042}
 type EventList struct {
 	// HasMore True when more events are available right now (the page is full).
 	//
@@ -648,8 +788,15 @@ type Media struct {
 // MediaContentType Sniffed from the bytes.
 type MediaContentType string
 
-// Message Example: {"created_at":"2026-11-25T10:00:00Z","media":null,"message_content":"Where is my parcel?","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":false,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}
+// Message Example: {"author":{"display_name":"Grace Hopper","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b","role":"user"},"created_at":"2026-11-25T10:00:00Z","media":null,"message_content":"Where is my parcel?","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":false,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z","visibility":"public"}
 type Message struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 
 	// Media A message's attachment (null when it has none).
@@ -660,10 +807,15 @@ type Message struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner Owner `json:"owner"`
 
-	// Seen True once the other side's read marker is at or past this message.
+	// Seen True once the other side's read marker is at or past this message (for a customer's message, once any admin read it); always false for an internal note.
 	Seen      bool               `json:"seen"`
 	ThreadId  openapi_types.UUID `json:"thread_id"`
 	UpdatedAt time.Time          `json:"updated_at"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
 
 // MessageContent The text, at most 4000 characters. May be empty when an attachment is sent.
@@ -671,7 +823,7 @@ type Message struct {
 // Example: Where is my parcel?
 type MessageContent = string
 
-// MessageList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// MessageList Example: {"items":[{"author":{"display_name":"Grace Hopper","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b","role":"user"},"created_at":"2026-11-25T10:00:00Z","media":{"content_type":"image/png","filename":"receipt.png","size_bytes":48213,"url":"/api/messages/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a/media"},"message_content":"Here is the receipt.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"user","seen":true,"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","updated_at":"2026-11-25T10:00:00Z","visibility":"public"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type MessageList struct {
 	Items []Message `json:"items"`
 
@@ -683,7 +835,7 @@ type MessageList struct {
 
 // MessageNewData defines model for MessageNewData.
 type MessageNewData struct {
-	// Meta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+	// Meta Example: {"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"}
 	Meta     MessageNewMeta     `json:"meta"`
 	OrderId  openapi_types.UUID `json:"order_id"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
@@ -691,7 +843,7 @@ type MessageNewData struct {
 
 // MessageNewEvent A message was posted. Long text is cut so that the SSE `data:` line stays within 2048 bytes.
 //
-// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
+// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"resource":"messages","resource_type":"messages.new"}
 type MessageNewEvent struct {
 	CreatedAt time.Time      `json:"created_at"`
 	Data      MessageNewData `json:"data"`
@@ -710,8 +862,15 @@ type MessageNewEventResource string
 // MessageNewEventResourceType defines model for MessageNewEvent.ResourceType.
 type MessageNewEventResourceType string
 
-// MessageNewMeta Example: {"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false}
+// MessageNewMeta Example: {"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"}
 type MessageNewMeta struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 	HasMedia  bool      `json:"has_media"`
 
@@ -722,6 +881,11 @@ type MessageNewMeta struct {
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner     Owner `json:"owner"`
 	Truncated bool  `json:"truncated"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
 
 // MessageNewNotification A `messages.new` event as seen by one recipient.
@@ -746,8 +910,15 @@ type MessageNewNotificationResource string
 // MessageNewNotificationResourceType defines model for MessageNewNotification.ResourceType.
 type MessageNewNotificationResourceType string
 
-// MessagePreview The newest message of a thread (null when it has none).
+// MessagePreview The newest message of a thread the caller may see (null when there is none); users never get an internal note here.
 type MessagePreview struct {
+	// Author Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	Author    Person    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
 	HasMedia  bool      `json:"has_media"`
 
@@ -757,7 +928,17 @@ type MessagePreview struct {
 
 	// Owner Who wrote a message, or whose side a read marker belongs to.
 	Owner Owner `json:"owner"`
+
+	// Visibility `public`: both sides see the message. `internal`: a note of the support team, which only
+	// admins see; the customer never does, in any response, stream, feed, notification, unread
+	// count or preview.
+	Visibility MessageVisibility `json:"visibility"`
 }
+
+// MessageVisibility `public`: both sides see the message. `internal`: a note of the support team, which only
+// admins see; the customer never does, in any response, stream, feed, notification, unread
+// count or preview.
+type MessageVisibility string
 
 // NextCursor Pass as `cursor` to get the next page; null on the last page.
 //
@@ -769,7 +950,7 @@ type NextCursor = string
 // is the event type's schema and `ReadState`). `threads.read` is no longer a notification
 // (read receipts are not news); its member stays so that existing clients keep compiling.
 //
-// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
+// Example: {"created_at":"2026-11-25T10:05:00Z","data":{"meta":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","truncated":false,"visibility":"public"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1042,"is_read":false,"resource":"messages","resource_type":"messages.new"}
 type Notification struct {
 	union json.RawMessage
 }
@@ -787,11 +968,16 @@ type NotificationList struct {
 	UnreadCount int `json:"unread_count"`
 }
 
-// Order Example: {"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Order Example: {"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"shipped","status_history":[{"changed_at":"2026-11-25T10:00:30Z","event_id":1038,"previous_status":"pending","status":"paid"},{"changed_at":"2026-11-25T10:01:00Z","event_id":1041,"previous_status":"paid","status":"shipped"}],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:01:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Order struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Items     []OrderItem        `json:"items"`
-	OrderId   openapi_types.UUID `json:"order_id"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Customer The customer who placed an order, as of their latest request.
+	//
+	// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Customer Customer           `json:"customer"`
+	Items    []OrderItem        `json:"items"`
+	OrderId  openapi_types.UUID `json:"order_id"`
 
 	// Status `delivered` and `cancelled` are final.
 	Status OrderStatus `json:"status"`
@@ -888,7 +1074,7 @@ type OrderItem struct {
 	UnitPriceCents int64 `json:"unit_price_cents"`
 }
 
-// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// OrderList Example: {"items":[{"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"items":[{"name":"Blue mug","quantity":2,"unit_price_cents":1250}],"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","status":"pending","status_history":[],"thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","total_cents":2500,"updated_at":"2026-11-25T10:00:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type OrderList struct {
 	Items []Order `json:"items"`
 
@@ -986,6 +1172,21 @@ type OrderUpdatedNotificationResourceType string
 
 // Owner Who wrote a message, or whose side a read marker belongs to.
 type Owner string
+
+// Person Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+// the `name` claim of the person's token as of their latest request, else its `email`,
+// else `Customer` or `Support` (someone not seen since names were recorded).
+//
+// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+type Person struct {
+	DisplayName string `json:"display_name"`
+
+	// Id The principal's id (the token's `sub`).
+	Id openapi_types.UUID `json:"id"`
+
+	// Role Who wrote a message, or whose side a read marker belongs to.
+	Role Owner `json:"role"`
+}
 
 // Problem An RFC 9457 problem detail.
 //
@@ -1116,31 +1317,117 @@ type StreamTokenExpiredMeta struct {
 	ExpiredAt time.Time `json:"expired_at"`
 }
 
-// Thread Example: {"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+// Thread Example: {"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"closed_at":null,"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"is_active":true,"last_message":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","visibility":"public"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
 type Thread struct {
+	// Assignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	Assignee  *Assignee  `json:"assignee"`
 	ClosedAt  *time.Time `json:"closed_at"`
 	CreatedAt time.Time  `json:"created_at"`
+
+	// Customer The customer who placed an order, as of their latest request.
+	//
+	// Example: {"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}
+	Customer Customer `json:"customer"`
 
 	// IsActive False once an admin closed the thread.
 	IsActive bool `json:"is_active"`
 
-	// LastMessage The newest message of a thread (null when it has none).
+	// LastMessage The newest message of a thread the caller may see (null when there is none); users never get an internal note here.
 	LastMessage *MessagePreview `json:"last_message"`
 
-	// LastReadMessageId The caller's side's read marker.
+	// LastReadMessageId The caller's read marker (for an admin, their own).
 	LastReadMessageId *openapi_types.UUID `json:"last_read_message_id"`
 	OrderId           openapi_types.UUID  `json:"order_id"`
 	ThreadId          openapi_types.UUID  `json:"thread_id"`
 
-	// UnreadCount Messages from the other side after the caller's side's read marker.
+	// UnreadCount Messages from the other side after the caller's read marker: for a user, their side's;
+	// for an admin, their own (each admin reads for themself). Internal notes never count.
 	UnreadCount int `json:"unread_count"`
 
-	// UpdatedAt Refreshed by every new message.
+	// UpdatedAt Refreshed by every new message the customer can see (an internal note leaves it alone).
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// UserId The customer who owns the order.
 	UserId openapi_types.UUID `json:"user_id"`
 }
+
+// ThreadAssignedData defines model for ThreadAssignedData.
+type ThreadAssignedData struct {
+	// Meta Example: {"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null}
+	Meta     ThreadAssignedMeta `json:"meta"`
+	OrderId  openapi_types.UUID `json:"order_id"`
+	ThreadId openapi_types.UUID `json:"thread_id"`
+}
+
+// ThreadAssignedEvent An admin assigned the thread to an admin, or unassigned it (`assignee` null). Every
+// admin's stream carries it, never a user's; it is a notification of the new assignee
+// only (unless they assigned it to themself).
+//
+// Example: {"created_at":"2026-11-25T10:06:30Z","data":{"meta":{"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.assigned"}
+type ThreadAssignedEvent struct {
+	CreatedAt time.Time          `json:"created_at"`
+	Data      ThreadAssignedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id           EventId                         `json:"id"`
+	Resource     ThreadAssignedEventResource     `json:"resource"`
+	ResourceType ThreadAssignedEventResourceType `json:"resource_type"`
+}
+
+// ThreadAssignedEventResource defines model for ThreadAssignedEvent.Resource.
+type ThreadAssignedEventResource string
+
+// ThreadAssignedEventResourceType defines model for ThreadAssignedEvent.ResourceType.
+type ThreadAssignedEventResourceType string
+
+// ThreadAssignedMeta Example: {"assigned_at":"2026-11-25T10:06:30Z","assigned_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"previous_assignee":null}
+type ThreadAssignedMeta struct {
+	AssignedAt time.Time `json:"assigned_at"`
+
+	// AssignedBy Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+	// the `name` claim of the person's token as of their latest request, else its `email`,
+	// else `Customer` or `Support` (someone not seen since names were recorded).
+	//
+	//
+	// Example: {"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"}
+	AssignedBy Person `json:"assigned_by"`
+
+	// Assignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	Assignee *Assignee `json:"assignee"`
+
+	// PreviousAssignee The admin handling a thread (null when nobody does). Users always get null.
+	//
+	// Example: {"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"}
+	PreviousAssignee *Assignee `json:"previous_assignee"`
+}
+
+// ThreadAssignedNotification A `threads.assigned` event as seen by its new assignee.
+type ThreadAssignedNotification struct {
+	CreatedAt time.Time          `json:"created_at"`
+	Data      ThreadAssignedData `json:"data"`
+
+	// Id The event's position in the event log; the SSE `id:`.
+	//
+	// Example: 1042
+	Id EventId `json:"id"`
+
+	// IsRead Whether the recipient has read this notification.
+	IsRead       bool                                   `json:"is_read"`
+	Resource     ThreadAssignedNotificationResource     `json:"resource"`
+	ResourceType ThreadAssignedNotificationResourceType `json:"resource_type"`
+}
+
+// ThreadAssignedNotificationResource defines model for ThreadAssignedNotification.Resource.
+type ThreadAssignedNotificationResource string
+
+// ThreadAssignedNotificationResourceType defines model for ThreadAssignedNotification.ResourceType.
+type ThreadAssignedNotificationResourceType string
 
 // ThreadClosedData defines model for ThreadClosedData.
 type ThreadClosedData struct {
@@ -1198,7 +1485,7 @@ type ThreadClosedNotificationResource string
 // ThreadClosedNotificationResourceType defines model for ThreadClosedNotification.ResourceType.
 type ThreadClosedNotificationResourceType string
 
-// ThreadList Example: {"items":[{"closed_at":null,"created_at":"2026-11-25T10:00:00Z","is_active":true,"last_message":{"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
+// ThreadList Example: {"items":[{"assignee":{"display_name":"Bo Diddley","id":"9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c"},"closed_at":null,"created_at":"2026-11-25T10:00:00Z","customer":{"display_name":"Grace Hopper","email":"grace@example.com","id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"},"is_active":true,"last_message":{"author":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"Your parcel left the warehouse.","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","visibility":"public"},"last_read_message_id":null,"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b","unread_count":1,"updated_at":"2026-11-25T10:05:00Z","user_id":"6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"}],"next_cursor":"eyJ0IjoiMjAyNi0xMS0yNVQxMDowMDowMFoiLCJpZCI6IjBiNmYifQ"}
 type ThreadList struct {
 	Items []Thread `json:"items"`
 
@@ -1445,12 +1732,19 @@ type ListThreadsParams struct {
 	// IsActive Only open (`true`) or closed (`false`) threads.
 	IsActive *bool `form:"is_active,omitempty" json:"is_active,omitempty"`
 
+	// Assignee Admins only (a user gets 403): `me`, the threads assigned to the caller; `nobody`, the
+	// unassigned ones. Without it, every thread.
+	Assignee *ListThreadsParamsAssignee `form:"assignee,omitempty" json:"assignee,omitempty"`
+
 	// Cursor Opaque cursor from a previous page's `next_cursor`.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ListThreadsParamsAssignee defines parameters for ListThreads.
+type ListThreadsParamsAssignee string
 
 // StreamUserEventsParams defines parameters for StreamUserEvents.
 type StreamUserEventsParams struct {
@@ -1484,6 +1778,9 @@ type UpdateOrderJSONRequestBody = UpdateOrderRequest
 
 // UpdateThreadJSONRequestBody defines body for UpdateThread for application/json ContentType.
 type UpdateThreadJSONRequestBody = UpdateThreadRequest
+
+// AssignThreadJSONRequestBody defines body for AssignThread for application/json ContentType.
+type AssignThreadJSONRequestBody = AssignThreadRequest
 
 // MarkThreadReadJSONRequestBody defines body for MarkThreadRead for application/json ContentType.
 type MarkThreadReadJSONRequestBody = MarkThreadReadRequest
@@ -1658,6 +1955,40 @@ func (t *Event) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
+// AsThreadAssignedEvent returns the union data inside the Event as a ThreadAssignedEvent
+func (t Event) AsThreadAssignedEvent() (ThreadAssignedEvent, error) {
+	var body ThreadAssignedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedEvent overwrites any union data inside the Event as the provided ThreadAssignedEvent
+func (t *Event) FromThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedEvent performs a merge with any union data inside the Event, using the provided ThreadAssignedEvent
+func (t *Event) MergeThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t Event) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1678,6 +2009,8 @@ func (t Event) ValueByDiscriminator() (interface{}, error) {
 		return t.AsOrderCreatedEvent()
 	case "orders.updated":
 		return t.AsOrderUpdatedEvent()
+	case "threads.assigned":
+		return t.AsThreadAssignedEvent()
 	case "threads.closed":
 		return t.AsThreadClosedEvent()
 	case "threads.read":
@@ -1867,6 +2200,40 @@ func (t *Notification) MergeThreadReadNotification(v ThreadReadNotification) err
 	return err
 }
 
+// AsThreadAssignedNotification returns the union data inside the Notification as a ThreadAssignedNotification
+func (t Notification) AsThreadAssignedNotification() (ThreadAssignedNotification, error) {
+	var body ThreadAssignedNotification
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedNotification overwrites any union data inside the Notification as the provided ThreadAssignedNotification
+func (t *Notification) FromThreadAssignedNotification(v ThreadAssignedNotification) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedNotification performs a merge with any union data inside the Notification, using the provided ThreadAssignedNotification
+func (t *Notification) MergeThreadAssignedNotification(v ThreadAssignedNotification) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t Notification) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"resource_type"`
@@ -1887,6 +2254,8 @@ func (t Notification) ValueByDiscriminator() (interface{}, error) {
 		return t.AsOrderCreatedNotification()
 	case "orders.updated":
 		return t.AsOrderUpdatedNotification()
+	case "threads.assigned":
+		return t.AsThreadAssignedNotification()
 	case "threads.closed":
 		return t.AsThreadClosedNotification()
 	case "threads.read":
@@ -2076,6 +2445,40 @@ func (t *StreamEvent) MergeThreadReadEvent(v ThreadReadEvent) error {
 	return err
 }
 
+// AsThreadAssignedEvent returns the union data inside the StreamEvent as a ThreadAssignedEvent
+func (t StreamEvent) AsThreadAssignedEvent() (ThreadAssignedEvent, error) {
+	var body ThreadAssignedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadAssignedEvent overwrites any union data inside the StreamEvent as the provided ThreadAssignedEvent
+func (t *StreamEvent) FromThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	t.union = b
+	return err
+}
+
+// MergeThreadAssignedEvent performs a merge with any union data inside the StreamEvent, using the provided ThreadAssignedEvent
+func (t *StreamEvent) MergeThreadAssignedEvent(v ThreadAssignedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"resource_type":"threads.assigned"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsStreamResetEvent returns the union data inside the StreamEvent as a StreamResetEvent
 func (t StreamEvent) AsStreamResetEvent() (StreamResetEvent, error) {
 	var body StreamResetEvent
@@ -2168,6 +2571,8 @@ func (t StreamEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsStreamResetEvent()
 	case "stream.token_expired":
 		return t.AsStreamTokenExpiredEvent()
+	case "threads.assigned":
+		return t.AsThreadAssignedEvent()
 	case "threads.closed":
 		return t.AsThreadClosedEvent()
 	case "threads.read":
@@ -2280,6 +2685,14 @@ type ClientInterface interface {
 	// Corresponds with GET /admin/sse (the `StreamAdminEvents` operationId).
 	StreamAdminEvents(ctx context.Context, params *StreamAdminEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListAdmins The support team
+	//
+	// Admins only: every admin who has used the API (so that they have a name), by display
+	// name; the people a thread can be assigned to.
+	//
+	// Corresponds with GET /admins (the `ListAdmins` operationId).
+	ListAdmins(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListEvents Read the event log as a feed
 	//
 	// The events the caller may see (admins: every event; users: the events their own
@@ -2315,6 +2728,10 @@ type ClientInterface interface {
 	// already used in another thread, or by the other side, is 409
 	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
+	// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+	// stored, streamed and listed for admins like any message, and never shown to the
+	// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -2331,6 +2748,10 @@ type ClientInterface interface {
 	// already used in another thread, or by the other side, is 409
 	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
+	// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+	// stored, streamed and listed for admins like any message, and never shown to the
+	// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -2345,8 +2766,10 @@ type ClientInterface interface {
 	// video/mp4, video/webm, else 415. `message_content` may be empty.
 	//
 	// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
-	// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
-	// `message_id` makes the call idempotent (the stored message again, 200).
+	// refreshed and `messages.new` emitted in the same transaction, a client-chosen
+	// `message_id` makes the call idempotent (the stored message again, 200), and
+	// `visibility: internal` makes it a note of the team (its attachment too: a user's
+	// download of it is 404).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2472,7 +2895,7 @@ type ClientInterface interface {
 	//
 	// With `order_id`: the thread of that order (a list of zero or one).
 	// Without: users get the threads of their own orders, admins get every thread (the
-	// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
+	// inbox), or with `assignee` theirs or the unassigned ones. Newest activity (`updated_at`) first, each with a last-message preview and the
 	// caller's unread count.
 	//
 	// Corresponds with GET /threads (the `ListThreads` operationId).
@@ -2508,12 +2931,47 @@ type ClientInterface interface {
 	// Corresponds with PATCH /threads/{thread_id} (the `UpdateThread` operationId).
 	UpdateThread(ctx context.Context, threadId ThreadId, body UpdateThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UnassignThread Unassign a thread
+	//
+	// Admins only. Nobody handles the thread any more; emits `threads.assigned` with a null
+	// `assignee`. An unassigned thread answers 200 and emits nothing.
+	//
+	// Corresponds with DELETE /threads/{thread_id}/assignee (the `UnassignThread` operationId).
+	UnassignThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignThreadWithBody Assign a thread to an admin
+	//
+	// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+	// admin handling the thread, and emits `threads.assigned` in the same transaction.
+	// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+	// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+	AssignThreadWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignThread Assign a thread to an admin
+	//
+	// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+	// admin handling the thread, and emits `threads.assigned` in the same transaction.
+	// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+	// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+	AssignThread(ctx context.Context, threadId ThreadId, body AssignThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// MarkThreadReadWithBody Record how far the caller's side has read
 	//
-	// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-	// message of this thread. Markers only move forward: an older message id leaves the
-	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+	// see. Markers only move forward: an older message id leaves the marker where it is. A
+	// user's marker is their side's; each admin has their own, and the admins' side marker
+	// is the furthest any admin read (the newest message the customer can see at or before
+	// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+	// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+	// `unread_count` and the messages' `seen` derive from markers.
 	//
 	// In the same transaction it marks read the caller's own notifications of the messages of
 	// this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -2528,10 +2986,13 @@ type ClientInterface interface {
 
 	// MarkThreadRead Record how far the caller's side has read
 	//
-	// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-	// message of this thread. Markers only move forward: an older message id leaves the
-	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+	// see. Markers only move forward: an older message id leaves the marker where it is. A
+	// user's marker is their side's; each admin has their own, and the admins' side marker
+	// is the furthest any admin read (the newest message the customer can see at or before
+	// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+	// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+	// `unread_count` and the messages' `seen` derive from markers.
 	//
 	// In the same transaction it marks read the caller's own notifications of the messages of
 	// this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -2546,8 +3007,9 @@ type ClientInterface interface {
 
 	// StreamUserEvents A user's private event stream
 	//
-	// The events of the user's own orders: `orders.updated`, `messages.new`,
-	// `threads.closed`, and the admins' `threads.read`. `{user_id}` must equal the token's
+	// The events of the user's own orders: `orders.updated`, `messages.new` (never of an
+	// internal note), `threads.closed`, and the admins' `threads.read`; never
+	// `threads.assigned`. `{user_id}` must equal the token's
 	// `sub` or its `email`, else 403. Wire format, replay, expiry and shutdown as for
 	// `/admin/sse`.
 	//
@@ -2574,6 +3036,24 @@ type ClientInterface interface {
 // Corresponds with GET /admin/sse (the `StreamAdminEvents` operationId).
 func (c *Client) StreamAdminEvents(ctx context.Context, params *StreamAdminEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStreamAdminEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAdmins The support team
+//
+// Admins only: every admin who has used the API (so that they have a name), by display
+// name; the people a thread can be assigned to.
+//
+// Corresponds with GET /admins (the `ListAdmins` operationId).
+func (c *Client) ListAdmins(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAdminsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2639,6 +3119,10 @@ func (c *Client) ListMessages(ctx context.Context, params *ListMessagesParams, r
 // already used in another thread, or by the other side, is 409
 // `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
+// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+// stored, streamed and listed for admins like any message, and never shown to the
+// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -2665,6 +3149,10 @@ func (c *Client) CreateMessageWithBody(ctx context.Context, contentType string, 
 // already used in another thread, or by the other side, is 409
 // `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
+// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+// stored, streamed and listed for admins like any message, and never shown to the
+// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -2689,8 +3177,10 @@ func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONReques
 // video/mp4, video/webm, else 415. `message_content` may be empty.
 //
 // Everything else is as for `createMessage`: `owner` from the token, `updated_at`
-// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
-// `message_id` makes the call idempotent (the stored message again, 200).
+// refreshed and `messages.new` emitted in the same transaction, a client-chosen
+// `message_id` makes the call idempotent (the stored message again, 200), and
+// `visibility: internal` makes it a note of the team (its attachment too: a user's
+// download of it is 404).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2946,7 +3436,7 @@ func (c *Client) CreateSseTicket(ctx context.Context, reqEditors ...RequestEdito
 //
 // With `order_id`: the thread of that order (a list of zero or one).
 // Without: users get the threads of their own orders, admins get every thread (the
-// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
+// inbox), or with `assignee` theirs or the unassigned ones. Newest activity (`updated_at`) first, each with a last-message preview and the
 // caller's unread count.
 //
 // Corresponds with GET /threads (the `ListThreads` operationId).
@@ -3022,12 +3512,77 @@ func (c *Client) UpdateThread(ctx context.Context, threadId ThreadId, body Updat
 	return c.Client.Do(req)
 }
 
+// UnassignThread Unassign a thread
+//
+// Admins only. Nobody handles the thread any more; emits `threads.assigned` with a null
+// `assignee`. An unassigned thread answers 200 and emits nothing.
+//
+// Corresponds with DELETE /threads/{thread_id}/assignee (the `UnassignThread` operationId).
+func (c *Client) UnassignThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnassignThreadRequest(c.Server, threadId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignThreadWithBody Assign a thread to an admin
+//
+// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+// admin handling the thread, and emits `threads.assigned` in the same transaction.
+// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+func (c *Client) AssignThreadWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignThreadRequestWithBody(c.Server, threadId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignThread Assign a thread to an admin
+//
+// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+// admin handling the thread, and emits `threads.assigned` in the same transaction.
+// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+func (c *Client) AssignThread(ctx context.Context, threadId ThreadId, body AssignThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignThreadRequest(c.Server, threadId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // MarkThreadReadWithBody Record how far the caller's side has read
 //
-// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-// message of this thread. Markers only move forward: an older message id leaves the
-// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+// see. Markers only move forward: an older message id leaves the marker where it is. A
+// user's marker is their side's; each admin has their own, and the admins' side marker
+// is the furthest any admin read (the newest message the customer can see at or before
+// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+// `unread_count` and the messages' `seen` derive from markers.
 //
 // In the same transaction it marks read the caller's own notifications of the messages of
 // this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -3052,10 +3607,13 @@ func (c *Client) MarkThreadReadWithBody(ctx context.Context, threadId ThreadId, 
 
 // MarkThreadRead Record how far the caller's side has read
 //
-// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-// message of this thread. Markers only move forward: an older message id leaves the
-// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+// see. Markers only move forward: an older message id leaves the marker where it is. A
+// user's marker is their side's; each admin has their own, and the admins' side marker
+// is the furthest any admin read (the newest message the customer can see at or before
+// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+// `unread_count` and the messages' `seen` derive from markers.
 //
 // In the same transaction it marks read the caller's own notifications of the messages of
 // this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -3080,8 +3638,9 @@ func (c *Client) MarkThreadRead(ctx context.Context, threadId ThreadId, body Mar
 
 // StreamUserEvents A user's private event stream
 //
-// The events of the user's own orders: `orders.updated`, `messages.new`,
-// `threads.closed`, and the admins' `threads.read`. `{user_id}` must equal the token's
+// The events of the user's own orders: `orders.updated`, `messages.new` (never of an
+// internal note), `threads.closed`, and the admins' `threads.read`; never
+// `threads.assigned`. `{user_id}` must equal the token's
 // `sub` or its `email`, else 403. Wire format, replay, expiry and shutdown as for
 // `/admin/sse`.
 //
@@ -3186,6 +3745,33 @@ func NewStreamAdminEventsRequest(server string, params *StreamAdminEventsParams)
 			req.Header.Set("Last-Event-ID", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListAdminsRequest constructs an http.Request for the ListAdmins method
+func NewListAdminsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admins")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -3876,6 +4462,18 @@ func NewListThreadsRequest(server string, params *ListThreadsParams) (*http.Requ
 
 		}
 
+		if params.Assignee != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "assignee", *params.Assignee, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -3986,6 +4584,87 @@ func NewUpdateThreadRequestWithBody(server string, threadId ThreadId, contentTyp
 	}
 
 	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUnassignThreadRequest constructs an http.Request for the UnassignThread method
+func NewUnassignThreadRequest(server string, threadId ThreadId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "thread_id", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/threads/%s/assignee", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAssignThreadRequest calls the generic AssignThread builder with application/json body
+func NewAssignThreadRequest(server string, threadId ThreadId, body AssignThreadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssignThreadRequestWithBody(server, threadId, "application/json", bodyReader)
+}
+
+// NewAssignThreadRequestWithBody constructs an http.Request for the AssignThread method, with any body, and a specified content type
+func NewAssignThreadRequestWithBody(server string, threadId ThreadId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "thread_id", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/threads/%s/assignee", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -4207,6 +4886,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /admin/sse (the `StreamAdminEvents` operationId).
 	StreamAdminEventsWithResponse(ctx context.Context, params *StreamAdminEventsParams, reqEditors ...RequestEditorFn) (*StreamAdminEventsResponse, error)
 
+	// ListAdminsWithResponse The support team
+	//
+	// Admins only: every admin who has used the API (so that they have a name), by display
+	// name; the people a thread can be assigned to.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admins (the `ListAdmins` operationId).
+	ListAdminsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error)
+
 	// ListEventsWithResponse Read the event log as a feed
 	//
 	// The events the caller may see (admins: every event; users: the events their own
@@ -4246,6 +4935,10 @@ type ClientWithResponsesInterface interface {
 	// already used in another thread, or by the other side, is 409
 	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
+	// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+	// stored, streamed and listed for admins like any message, and never shown to the
+	// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -4262,6 +4955,10 @@ type ClientWithResponsesInterface interface {
 	// already used in another thread, or by the other side, is 409
 	// `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 	//
+	// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+	// stored, streamed and listed for admins like any message, and never shown to the
+	// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -4276,8 +4973,10 @@ type ClientWithResponsesInterface interface {
 	// video/mp4, video/webm, else 415. `message_content` may be empty.
 	//
 	// Everything else is as for `createMessage`: `owner` from the token, `updated_at`
-	// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
-	// `message_id` makes the call idempotent (the stored message again, 200).
+	// refreshed and `messages.new` emitted in the same transaction, a client-chosen
+	// `message_id` makes the call idempotent (the stored message again, 200), and
+	// `visibility: internal` makes it a note of the team (its attachment too: a user's
+	// download of it is 404).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4415,7 +5114,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// With `order_id`: the thread of that order (a list of zero or one).
 	// Without: users get the threads of their own orders, admins get every thread (the
-	// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
+	// inbox), or with `assignee` theirs or the unassigned ones. Newest activity (`updated_at`) first, each with a last-message preview and the
 	// caller's unread count.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -4455,12 +5154,49 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /threads/{thread_id} (the `UpdateThread` operationId).
 	UpdateThreadWithResponse(ctx context.Context, threadId ThreadId, body UpdateThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateThreadResponse, error)
 
+	// UnassignThreadWithResponse Unassign a thread
+	//
+	// Admins only. Nobody handles the thread any more; emits `threads.assigned` with a null
+	// `assignee`. An unassigned thread answers 200 and emits nothing.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /threads/{thread_id}/assignee (the `UnassignThread` operationId).
+	UnassignThreadWithResponse(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*UnassignThreadResponse, error)
+
+	// AssignThreadWithBodyWithResponse Assign a thread to an admin
+	//
+	// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+	// admin handling the thread, and emits `threads.assigned` in the same transaction.
+	// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+	// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+	AssignThreadWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignThreadResponse, error)
+
+	// AssignThreadWithResponse Assign a thread to an admin
+	//
+	// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+	// admin handling the thread, and emits `threads.assigned` in the same transaction.
+	// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+	// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+	AssignThreadWithResponse(ctx context.Context, threadId ThreadId, body AssignThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignThreadResponse, error)
+
 	// MarkThreadReadWithBodyWithResponse Record how far the caller's side has read
 	//
-	// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-	// message of this thread. Markers only move forward: an older message id leaves the
-	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+	// see. Markers only move forward: an older message id leaves the marker where it is. A
+	// user's marker is their side's; each admin has their own, and the admins' side marker
+	// is the furthest any admin read (the newest message the customer can see at or before
+	// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+	// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+	// `unread_count` and the messages' `seen` derive from markers.
 	//
 	// In the same transaction it marks read the caller's own notifications of the messages of
 	// this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -4475,10 +5211,13 @@ type ClientWithResponsesInterface interface {
 
 	// MarkThreadReadWithResponse Record how far the caller's side has read
 	//
-	// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-	// message of this thread. Markers only move forward: an older message id leaves the
-	// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-	// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+	// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+	// see. Markers only move forward: an older message id leaves the marker where it is. A
+	// user's marker is their side's; each admin has their own, and the admins' side marker
+	// is the furthest any admin read (the newest message the customer can see at or before
+	// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+	// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+	// `unread_count` and the messages' `seen` derive from markers.
 	//
 	// In the same transaction it marks read the caller's own notifications of the messages of
 	// this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -4493,8 +5232,9 @@ type ClientWithResponsesInterface interface {
 
 	// StreamUserEventsWithResponse A user's private event stream
 	//
-	// The events of the user's own orders: `orders.updated`, `messages.new`,
-	// `threads.closed`, and the admins' `threads.read`. `{user_id}` must equal the token's
+	// The events of the user's own orders: `orders.updated`, `messages.new` (never of an
+	// internal note), `threads.closed`, and the admins' `threads.read`; never
+	// `threads.assigned`. `{user_id}` must equal the token's
 	// `sub` or its `email`, else 403. Wire format, replay, expiry and shutdown as for
 	// `/admin/sse`.
 	//
@@ -4604,6 +5344,103 @@ func (r StreamAdminEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StreamAdminEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAdminsResponse401Headers the declared response headers of an HTTP 401 response for ListAdmins
+type ListAdminsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAdminsResponse429Headers the declared response headers of an HTTP 429 response for ListAdmins
+type ListAdminsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListAdminsResponse503Headers the declared response headers of an HTTP 503 response for ListAdmins
+type ListAdminsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListAdminsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListAdminsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAdminsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListAdminsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAdminsResponse) GetJSON200() *AdminList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListAdminsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListAdminsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListAdminsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListAdminsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListAdminsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAdminsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAdminsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAdminsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAdminsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6059,6 +6896,8 @@ type ListThreadsResponse struct {
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -6086,6 +6925,11 @@ func (r ListThreadsResponse) GetApplicationproblemJSON400() *BadRequest {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListThreadsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListThreadsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -6354,6 +7198,235 @@ func (r UpdateThreadResponse) ContentType() string {
 	return ""
 }
 
+// UnassignThreadResponse401Headers the declared response headers of an HTTP 401 response for UnassignThread
+type UnassignThreadResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UnassignThreadResponse429Headers the declared response headers of an HTTP 429 response for UnassignThread
+type UnassignThreadResponse429Headers struct {
+	RetryAfter *int
+}
+
+// UnassignThreadResponse503Headers the declared response headers of an HTTP 503 response for UnassignThread
+type UnassignThreadResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UnassignThreadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Thread
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UnassignThreadResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnassignThreadResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UnassignThreadResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnassignThreadResponse) GetJSON200() *Thread {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UnassignThreadResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UnassignThreadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnassignThreadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnassignThreadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnassignThreadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AssignThreadResponse401Headers the declared response headers of an HTTP 401 response for AssignThread
+type AssignThreadResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// AssignThreadResponse429Headers the declared response headers of an HTTP 429 response for AssignThread
+type AssignThreadResponse429Headers struct {
+	RetryAfter *int
+}
+
+// AssignThreadResponse503Headers the declared response headers of an HTTP 503 response for AssignThread
+type AssignThreadResponse503Headers struct {
+	RetryAfter *int
+}
+
+type AssignThreadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Thread
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AssignThreadResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AssignThreadResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AssignThreadResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AssignThreadResponse) GetJSON200() *Thread {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AssignThreadResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AssignThreadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AssignThreadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssignThreadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AssignThreadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // MarkThreadReadResponse401Headers the declared response headers of an HTTP 401 response for MarkThreadRead
 type MarkThreadReadResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6598,6 +7671,22 @@ func (c *ClientWithResponses) StreamAdminEventsWithResponse(ctx context.Context,
 	return ParseStreamAdminEventsResponse(rsp)
 }
 
+// ListAdminsWithResponse The support team
+//
+// Admins only: every admin who has used the API (so that they have a name), by display
+// name; the people a thread can be assigned to.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admins (the `ListAdmins` operationId).
+func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error) {
+	rsp, err := c.ListAdmins(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAdminsResponse(rsp)
+}
+
 // ListEventsWithResponse Read the event log as a feed
 //
 // The events the caller may see (admins: every event; users: the events their own
@@ -6649,6 +7738,10 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, para
 // already used in another thread, or by the other side, is 409
 // `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
+// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+// stored, streamed and listed for admins like any message, and never shown to the
+// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -6671,6 +7764,10 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // already used in another thread, or by the other side, is 409
 // `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
 //
+// `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+// stored, streamed and listed for admins like any message, and never shown to the
+// customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
@@ -6691,8 +7788,10 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 // video/mp4, video/webm, else 415. `message_content` may be empty.
 //
 // Everything else is as for `createMessage`: `owner` from the token, `updated_at`
-// refreshed and `messages.new` emitted in the same transaction, and a client-chosen
-// `message_id` makes the call idempotent (the stored message again, 200).
+// refreshed and `messages.new` emitted in the same transaction, a client-chosen
+// `message_id` makes the call idempotent (the stored message again, 200), and
+// `visibility: internal` makes it a note of the team (its attachment too: a user's
+// download of it is 404).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6908,7 +8007,7 @@ func (c *ClientWithResponses) CreateSseTicketWithResponse(ctx context.Context, r
 //
 // With `order_id`: the thread of that order (a list of zero or one).
 // Without: users get the threads of their own orders, admins get every thread (the
-// inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
+// inbox), or with `assignee` theirs or the unassigned ones. Newest activity (`updated_at`) first, each with a last-message preview and the
 // caller's unread count.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -6972,12 +8071,67 @@ func (c *ClientWithResponses) UpdateThreadWithResponse(ctx context.Context, thre
 	return ParseUpdateThreadResponse(rsp)
 }
 
+// UnassignThreadWithResponse Unassign a thread
+//
+// Admins only. Nobody handles the thread any more; emits `threads.assigned` with a null
+// `assignee`. An unassigned thread answers 200 and emits nothing.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /threads/{thread_id}/assignee (the `UnassignThread` operationId).
+func (c *ClientWithResponses) UnassignThreadWithResponse(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*UnassignThreadResponse, error) {
+	rsp, err := c.UnassignThread(ctx, threadId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnassignThreadResponse(rsp)
+}
+
+// AssignThreadWithBodyWithResponse Assign a thread to an admin
+//
+// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+// admin handling the thread, and emits `threads.assigned` in the same transaction.
+// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+func (c *ClientWithResponses) AssignThreadWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignThreadResponse, error) {
+	rsp, err := c.AssignThreadWithBody(ctx, threadId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignThreadResponse(rsp)
+}
+
+// AssignThreadWithResponse Assign a thread to an admin
+//
+// Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+// admin handling the thread, and emits `threads.assigned` in the same transaction.
+// Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+// can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /threads/{thread_id}/assignee (the `AssignThread` operationId).
+func (c *ClientWithResponses) AssignThreadWithResponse(ctx context.Context, threadId ThreadId, body AssignThreadJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignThreadResponse, error) {
+	rsp, err := c.AssignThread(ctx, threadId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignThreadResponse(rsp)
+}
+
 // MarkThreadReadWithBodyWithResponse Record how far the caller's side has read
 //
-// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-// message of this thread. Markers only move forward: an older message id leaves the
-// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+// see. Markers only move forward: an older message id leaves the marker where it is. A
+// user's marker is their side's; each admin has their own, and the admins' side marker
+// is the furthest any admin read (the newest message the customer can see at or before
+// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+// `unread_count` and the messages' `seen` derive from markers.
 //
 // In the same transaction it marks read the caller's own notifications of the messages of
 // this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -6998,10 +8152,13 @@ func (c *ClientWithResponses) MarkThreadReadWithBodyWithResponse(ctx context.Con
 
 // MarkThreadReadWithResponse Record how far the caller's side has read
 //
-// Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-// message of this thread. Markers only move forward: an older message id leaves the
-// marker where it is. Moving it emits `threads.read`, which the other side uses to show
-// "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+// Moves the caller's read marker to `message_id`, a message of this thread the caller may
+// see. Markers only move forward: an older message id leaves the marker where it is. A
+// user's marker is their side's; each admin has their own, and the admins' side marker
+// is the furthest any admin read (the newest message the customer can see at or before
+// it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+// `threads.read`, which the other side uses to show "seen" ticks. The thread's
+// `unread_count` and the messages' `seen` derive from markers.
 //
 // In the same transaction it marks read the caller's own notifications of the messages of
 // this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -7022,8 +8179,9 @@ func (c *ClientWithResponses) MarkThreadReadWithResponse(ctx context.Context, th
 
 // StreamUserEventsWithResponse A user's private event stream
 //
-// The events of the user's own orders: `orders.updated`, `messages.new`,
-// `threads.closed`, and the admins' `threads.read`. `{user_id}` must equal the token's
+// The events of the user's own orders: `orders.updated`, `messages.new` (never of an
+// internal note), `threads.closed`, and the admins' `threads.read`; never
+// `threads.assigned`. `{user_id}` must equal the token's
 // `sub` or its `email`, else 403. Wire format, replay, expiry and shutdown as for
 // `/admin/sse`.
 //
@@ -7143,6 +8301,100 @@ func ParseStreamAdminEventsResponse(rsp *http.Response) (*StreamAdminEventsRespo
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers StreamAdminEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
+func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAdminsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListAdminsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListAdminsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListAdminsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -8601,6 +9853,13 @@ func ParseListThreadsResponse(rsp *http.Response) (*ListThreadsResponse, error) 
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8863,6 +10122,229 @@ func ParseUpdateThreadResponse(rsp *http.Response) (*UpdateThreadResponse, error
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateThreadResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnassignThreadResponse parses an HTTP response from a UnassignThreadWithResponse call
+func ParseUnassignThreadResponse(rsp *http.Response) (*UnassignThreadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnassignThreadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Thread
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UnassignThreadResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UnassignThreadResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UnassignThreadResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAssignThreadResponse parses an HTTP response from a AssignThreadWithResponse call
+func ParseAssignThreadResponse(rsp *http.Response) (*AssignThreadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssignThreadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Thread
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers AssignThreadResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers AssignThreadResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AssignThreadResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 const getMessage = `-- name: GetMessage :one
-SELECT message_id, seq, thread_id, owner, author_id, message_content,
+SELECT message_id, seq, thread_id, owner, author_id, visibility, message_content,
        media_content_type, media_size_bytes, media_filename, created_at, updated_at
 FROM messages WHERE message_id = $1
 `
@@ -25,6 +25,7 @@ type GetMessageRow struct {
 	ThreadID         uuid.UUID
 	Owner            string
 	AuthorID         uuid.UUID
+	Visibility       string
 	MessageContent   string
 	MediaContentType *string
 	MediaSizeBytes   *int64
@@ -42,6 +43,7 @@ func (q *Queries) GetMessage(ctx context.Context, messageID uuid.UUID) (GetMessa
 		&i.ThreadID,
 		&i.Owner,
 		&i.AuthorID,
+		&i.Visibility,
 		&i.MessageContent,
 		&i.MediaContentType,
 		&i.MediaSizeBytes,
@@ -53,11 +55,13 @@ func (q *Queries) GetMessage(ctx context.Context, messageID uuid.UUID) (GetMessa
 }
 
 const getMessageView = `-- name: GetMessageView :one
-SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.visibility, m.message_content,
        m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
-       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+       (m.visibility = 'public' AND m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen,
+       p.name AS author_name, p.email AS author_email
 FROM messages m
 LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
+LEFT JOIN principals p ON p.principal_id = m.author_id
 WHERE m.message_id = $1
 `
 
@@ -67,6 +71,7 @@ type GetMessageViewRow struct {
 	ThreadID         uuid.UUID
 	Owner            string
 	AuthorID         uuid.UUID
+	Visibility       string
 	MessageContent   string
 	MediaContentType *string
 	MediaSizeBytes   *int64
@@ -74,6 +79,8 @@ type GetMessageViewRow struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Seen             bool
+	AuthorName       *string
+	AuthorEmail      *string
 }
 
 func (q *Queries) GetMessageView(ctx context.Context, messageID uuid.UUID) (GetMessageViewRow, error) {
@@ -85,6 +92,7 @@ func (q *Queries) GetMessageView(ctx context.Context, messageID uuid.UUID) (GetM
 		&i.ThreadID,
 		&i.Owner,
 		&i.AuthorID,
+		&i.Visibility,
 		&i.MessageContent,
 		&i.MediaContentType,
 		&i.MediaSizeBytes,
@@ -92,25 +100,30 @@ func (q *Queries) GetMessageView(ctx context.Context, messageID uuid.UUID) (GetM
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Seen,
+		&i.AuthorName,
+		&i.AuthorEmail,
 	)
 	return i, err
 }
 
 const listMessages = `-- name: ListMessages :many
-SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.message_content,
+SELECT m.message_id, m.seq, m.thread_id, m.owner, m.author_id, m.visibility, m.message_content,
        m.media_content_type, m.media_size_bytes, m.media_filename, m.created_at, m.updated_at,
-       (m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen
+       (m.visibility = 'public' AND m.seq <= COALESCE(r.last_read_seq, 0))::boolean AS seen,
+       p.name AS author_name, p.email AS author_email
 FROM messages m
 LEFT JOIN thread_reads r ON r.thread_id = m.thread_id AND r.side <> m.owner
-WHERE m.thread_id = $1 AND m.seq > $2
+LEFT JOIN principals p ON p.principal_id = m.author_id
+WHERE m.thread_id = $1 AND m.seq > $2 AND ($3::boolean OR m.visibility = 'public')
 ORDER BY m.seq
-LIMIT $3
+LIMIT $4
 `
 
 type ListMessagesParams struct {
-	ThreadID uuid.UUID
-	AfterSeq int64
-	RowLimit int32
+	ThreadID  uuid.UUID
+	AfterSeq  int64
+	WithNotes bool
+	RowLimit  int32
 }
 
 type ListMessagesRow struct {
@@ -119,6 +132,7 @@ type ListMessagesRow struct {
 	ThreadID         uuid.UUID
 	Owner            string
 	AuthorID         uuid.UUID
+	Visibility       string
 	MessageContent   string
 	MediaContentType *string
 	MediaSizeBytes   *int64
@@ -126,12 +140,20 @@ type ListMessagesRow struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Seen             bool
+	AuthorName       *string
+	AuthorEmail      *string
 }
 
-// ListMessages pages a thread oldest first after @after_seq (0 for the first page). seen says
-// whether the side that did not write the message has read it. It never reads media_data.
+// ListMessages pages a thread oldest first after @after_seq (0 for the first page), notes
+// only with @with_notes (admins). seen says whether the side that did not write the message
+// has read it (never for a note). It never reads media_data.
 func (q *Queries) ListMessages(ctx context.Context, arg ListMessagesParams) ([]ListMessagesRow, error) {
-	rows, err := q.db.Query(ctx, listMessages, arg.ThreadID, arg.AfterSeq, arg.RowLimit)
+	rows, err := q.db.Query(ctx, listMessages,
+		arg.ThreadID,
+		arg.AfterSeq,
+		arg.WithNotes,
+		arg.RowLimit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +167,7 @@ func (q *Queries) ListMessages(ctx context.Context, arg ListMessagesParams) ([]L
 			&i.ThreadID,
 			&i.Owner,
 			&i.AuthorID,
+			&i.Visibility,
 			&i.MessageContent,
 			&i.MediaContentType,
 			&i.MediaSizeBytes,
@@ -152,6 +175,8 @@ func (q *Queries) ListMessages(ctx context.Context, arg ListMessagesParams) ([]L
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Seen,
+			&i.AuthorName,
+			&i.AuthorEmail,
 		); err != nil {
 			return nil, err
 		}
@@ -180,26 +205,30 @@ WITH thread AS (
     WHERE threads.thread_id = $1 AND threads.is_active AND ($2::boolean OR threads.user_id = $3)
     FOR NO KEY UPDATE
 ), message AS (
-    INSERT INTO messages (message_id, thread_id, owner, author_id, message_content,
+    INSERT INTO messages (message_id, thread_id, owner, author_id, visibility, message_content,
                           media_content_type, media_size_bytes, media_filename,
                           created_at, updated_at)
-    SELECT $4::uuid, thread.thread_id, $5::text, $3, $6::text,
-           $7::text, $8::bigint, $9::text,
-           $10::timestamptz, $10::timestamptz
+    SELECT $4::uuid, thread.thread_id, $5::text, $3, $6::text, $7::text,
+           $8::text, $9::bigint, $10::text,
+           $11::timestamptz, $11::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id, seq, thread_id, owner, author_id, message_content,
+    RETURNING message_id, seq, thread_id, owner, author_id, visibility, message_content,
               media_content_type, media_size_bytes, media_filename, created_at, updated_at
 ), touched AS (
-    UPDATE threads SET updated_at = GREATEST(threads.updated_at, message.created_at)
+    -- A note leaves updated_at alone: the customer's thread list must not move for it.
+    UPDATE threads SET updated_at = CASE WHEN message.visibility = 'public'
+                                         THEN GREATEST(threads.updated_at, message.created_at)
+                                         ELSE threads.updated_at END
     FROM message WHERE threads.thread_id = message.thread_id
     RETURNING threads.thread_id, threads.order_id, threads.user_id
 ), event AS (
+    -- A note is never on the customer's stream, feed or notifications (user_visible).
     SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
-                        true, $3, $11::jsonb) AS id
-    FROM touched WHERE $12::boolean
+                        $6::text = 'public', $3, $12::jsonb) AS id
+    FROM touched WHERE $13::boolean
 )
-SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
+SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.visibility, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
 FROM message CROSS JOIN touched LEFT JOIN event ON true
 `
 
@@ -209,6 +238,7 @@ type PostMessageParams struct {
 	AuthorID         uuid.UUID
 	MessageID        uuid.UUID
 	Owner            string
+	Visibility       string
 	MessageContent   string
 	MediaContentType *string
 	MediaSizeBytes   *int64
@@ -224,6 +254,7 @@ type PostMessageRow struct {
 	ThreadID         uuid.UUID
 	Owner            string
 	AuthorID         uuid.UUID
+	Visibility       string
 	MessageContent   string
 	MediaContentType *string
 	MediaSizeBytes   *int64
@@ -252,6 +283,7 @@ func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostM
 		arg.AuthorID,
 		arg.MessageID,
 		arg.Owner,
+		arg.Visibility,
 		arg.MessageContent,
 		arg.MediaContentType,
 		arg.MediaSizeBytes,
@@ -267,6 +299,7 @@ func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostM
 		&i.ThreadID,
 		&i.Owner,
 		&i.AuthorID,
+		&i.Visibility,
 		&i.MessageContent,
 		&i.MediaContentType,
 		&i.MediaSizeBytes,

@@ -11,6 +11,14 @@ import (
 	"github.com/google/uuid"
 )
 
+type AdminThreadRead struct {
+	ThreadID          uuid.UUID
+	PrincipalID       uuid.UUID
+	LastReadSeq       int64
+	LastReadMessageID uuid.UUID
+	ReadAt            time.Time
+}
+
 type Event struct {
 	ID           int64
 	Resource     string
@@ -42,6 +50,7 @@ type Message struct {
 	MediaFilename    *string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	Visibility       string
 }
 
 type NotificationRead struct {
@@ -80,6 +89,14 @@ type OrderStatusChange struct {
 	ChangedAt      time.Time
 }
 
+type Principal struct {
+	PrincipalID uuid.UUID
+	Role        string
+	Email       *string
+	Name        *string
+	SeenAt      time.Time
+}
+
 type SseSession struct {
 	SessionHash []byte
 	PrincipalID uuid.UUID
@@ -98,13 +115,15 @@ type SseTicket struct {
 }
 
 type Thread struct {
-	ThreadID  uuid.UUID
-	OrderID   uuid.UUID
-	UserID    uuid.UUID
-	IsActive  bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	ClosedAt  *time.Time
+	ThreadID             uuid.UUID
+	OrderID              uuid.UUID
+	UserID               uuid.UUID
+	IsActive             bool
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	ClosedAt             *time.Time
+	AssigneeID           *uuid.UUID
+	TeamReadSeqAtUpgrade int64
 }
 
 type ThreadRead struct {

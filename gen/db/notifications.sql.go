@@ -16,7 +16,8 @@ import (
 const countAdminUnread = `-- name: CountAdminUnread :one
 
 SELECT count(*)::int FROM events e
-WHERE e.id <= $1 AND e.actor_id IS DISTINCT FROM $2::uuid AND e.resource_type <> 'threads.read' AND NOT notification_is_read($2::uuid, e.id)
+WHERE e.id <= $1 AND e.actor_id IS DISTINCT FROM $2::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = $2::text) AND NOT notification_is_read($2::uuid, e.id)
 `
 
 type CountAdminUnreadParams struct {
@@ -54,6 +55,7 @@ const getAdminNotification = `-- name: GetAdminNotification :one
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.id = $2 AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = $1::text)
 `
 
 type GetAdminNotificationParams struct {
@@ -144,6 +146,7 @@ const listAdminNotifications = `-- name: ListAdminNotifications :many
 SELECT e.id, e.resource, e.resource_type, e.order_id, e.thread_id, e.user_id, e.user_visible, e.actor_id, e.meta, e.created_at, notification_is_read($1::uuid, e.id)::boolean AS is_read
 FROM events e
 WHERE e.id < $2 AND e.actor_id IS DISTINCT FROM $1::uuid AND e.resource_type <> 'threads.read'
+  AND (e.resource_type <> 'threads.assigned' OR e.meta->'assignee'->>'id' = $1::text)
   AND NOT ($3::boolean AND notification_is_read($1::uuid, e.id))
 ORDER BY e.id DESC
 LIMIT $4
@@ -171,9 +174,10 @@ type ListAdminNotificationsRow struct {
 }
 
 // Notifications are the events a principal may see (admins: all; users: the visible
-// events of their own orders), minus those they caused themselves and read receipts
-// (threads.read: they update "seen" ticks, they are not news), newest first: pass the
-// last id as @before_id, or 9223372036854775807 for the first page.
+// events of their own orders), minus those they caused themselves, read receipts
+// (threads.read: they update "seen" ticks, they are not news) and, for admins, assignments
+// of others (threads.assigned is news to its assignee only), newest first: pass the last id
+// as @before_id, or 9223372036854775807 for the first page.
 func (q *Queries) ListAdminNotifications(ctx context.Context, arg ListAdminNotificationsParams) ([]ListAdminNotificationsRow, error) {
 	rows, err := q.db.Query(ctx, listAdminNotifications,
 		arg.PrincipalID,

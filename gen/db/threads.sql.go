@@ -14,9 +14,19 @@ import (
 )
 
 const advanceReadMarker = `-- name: AdvanceReadMarker :one
-WITH marker AS (
+WITH own AS (
+    INSERT INTO admin_thread_reads (thread_id, principal_id, last_read_seq, last_read_message_id, read_at)
+    SELECT $1, $2::uuid, $3::bigint, $4::uuid, $5
+    WHERE $3::bigint IS NOT NULL
+    ON CONFLICT (thread_id, principal_id) DO UPDATE
+    SET last_read_seq = EXCLUDED.last_read_seq,
+        last_read_message_id = EXCLUDED.last_read_message_id,
+        read_at = EXCLUDED.read_at
+    WHERE admin_thread_reads.last_read_seq < EXCLUDED.last_read_seq
+), marker AS (
     INSERT INTO thread_reads (thread_id, side, last_read_seq, last_read_message_id, read_at)
-    VALUES ($1, $2, $3, $4, $5)
+    SELECT $1, $6, $7::bigint, $8::uuid, $5
+    WHERE $7::bigint IS NOT NULL
     ON CONFLICT (thread_id, side) DO UPDATE
     SET last_read_seq = EXCLUDED.last_read_seq,
         last_read_message_id = EXCLUDED.last_read_message_id,
@@ -24,52 +34,91 @@ WITH marker AS (
     WHERE thread_reads.last_read_seq < EXCLUDED.last_read_seq
     RETURNING thread_id
 ), event AS (
-    SELECT append_event('threads', 'threads.read', $6, marker.thread_id, $7,
-                        $8, $9, $10::jsonb) AS id
+    SELECT append_event('threads', 'threads.read', $9, marker.thread_id, $10,
+                        $11, $2, $12::jsonb) AS id
     FROM marker
 ), notifications_read AS (
     INSERT INTO notification_reads (principal_id, event_id, is_read)
-    SELECT $9::uuid, e.id, true
+    SELECT $2::uuid, e.id, true
     FROM events e JOIN messages m ON m.message_id = (e.meta->>'message_id')::uuid
     WHERE e.thread_id = $1 AND e.resource_type = 'messages.new'
-      AND m.thread_id = $1 AND m.seq <= $3
-      AND e.actor_id IS DISTINCT FROM $9::uuid
-      AND NOT notification_is_read($9::uuid, e.id)
+      AND m.thread_id = $1 AND m.seq <= $13
+      AND e.actor_id IS DISTINCT FROM $2::uuid
+      AND NOT notification_is_read($2::uuid, e.id)
     ON CONFLICT (principal_id, event_id) DO UPDATE SET is_read = true
 )
 SELECT event.id AS event_id FROM marker, event
 `
 
 type AdvanceReadMarkerParams struct {
-	ThreadID    uuid.UUID
-	Side        string
-	Seq         int64
-	MessageID   uuid.UUID
-	ReadAt      time.Time
-	OrderID     uuid.UUID
-	CustomerID  uuid.UUID
-	UserVisible bool
-	ActorID     uuid.UUID
-	Meta        json.RawMessage
+	ThreadID     uuid.UUID
+	ActorID      uuid.UUID
+	OwnSeq       *int64
+	OwnMessageID *uuid.UUID
+	ReadAt       time.Time
+	Side         string
+	Seq          *int64
+	MessageID    *uuid.UUID
+	OrderID      uuid.UUID
+	CustomerID   uuid.UUID
+	UserVisible  bool
+	Meta         json.RawMessage
+	ReadSeq      int64
 }
 
-// AdvanceReadMarker moves @side's marker forward only and appends threads.read, in one
-// statement; no row means it was already there or past, and the marker did not move. In
-// the same statement, whether or not the marker moved (a colleague may have moved it),
-// the reader (@actor_id) gets their notifications of this thread's messages up to @seq
-// marked read: reading a chat is reading its notifications.
+// AdvanceReadMarker moves an admin reader's own marker (@own_seq, @own_message_id; null
+// for a user) and @side's marker (@seq, @message_id) forward only, and appends threads.read
+// when the side's marker moved, in one statement; no row means the side's marker was already
+// there or past. In the same statement, whether or not it moved (a colleague may have moved
+// it), the reader (@actor_id) gets their notifications of this thread's messages up to
+// @read_seq marked read: reading a chat is reading its notifications.
 func (q *Queries) AdvanceReadMarker(ctx context.Context, arg AdvanceReadMarkerParams) (int64, error) {
 	row := q.db.QueryRow(ctx, advanceReadMarker,
 		arg.ThreadID,
+		arg.ActorID,
+		arg.OwnSeq,
+		arg.OwnMessageID,
+		arg.ReadAt,
 		arg.Side,
 		arg.Seq,
 		arg.MessageID,
-		arg.ReadAt,
 		arg.OrderID,
 		arg.CustomerID,
 		arg.UserVisible,
+		arg.Meta,
+		arg.ReadSeq,
+	)
+	var event_id int64
+	err := row.Scan(&event_id)
+	return event_id, err
+}
+
+const assignThread = `-- name: AssignThread :one
+WITH assigned AS (
+    UPDATE threads SET assignee_id = $3::uuid
+    WHERE thread_id = $4
+    RETURNING thread_id, order_id, user_id
+)
+SELECT append_event('threads', 'threads.assigned', assigned.order_id, assigned.thread_id, assigned.user_id,
+                    false, $1, $2::jsonb) AS event_id
+FROM assigned
+`
+
+type AssignThreadParams struct {
+	ActorID    uuid.UUID
+	Meta       json.RawMessage
+	AssigneeID *uuid.UUID
+	ThreadID   uuid.UUID
+}
+
+// AssignThread sets the thread's assignee (null: nobody) and appends threads.assigned,
+// which only admins see, in one statement; the caller holds the row lock (LockThread).
+func (q *Queries) AssignThread(ctx context.Context, arg AssignThreadParams) (int64, error) {
+	row := q.db.QueryRow(ctx, assignThread,
 		arg.ActorID,
 		arg.Meta,
+		arg.AssigneeID,
+		arg.ThreadID,
 	)
 	var event_id int64
 	err := row.Scan(&event_id)
@@ -112,7 +161,7 @@ func (q *Queries) CloseThread(ctx context.Context, arg CloseThreadParams) (int64
 }
 
 const getThread = `-- name: GetThread :one
-SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at FROM threads WHERE thread_id = $1
+SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at, assignee_id, team_read_seq_at_upgrade FROM threads WHERE thread_id = $1
 `
 
 func (q *Queries) GetThread(ctx context.Context, threadID uuid.UUID) (Thread, error) {
@@ -126,12 +175,14 @@ func (q *Queries) GetThread(ctx context.Context, threadID uuid.UUID) (Thread, er
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ClosedAt,
+		&i.AssigneeID,
+		&i.TeamReadSeqAtUpgrade,
 	)
 	return i, err
 }
 
 const getThreadByOrder = `-- name: GetThreadByOrder :one
-SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at FROM threads WHERE order_id = $1
+SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at, assignee_id, team_read_seq_at_upgrade FROM threads WHERE order_id = $1
 `
 
 func (q *Queries) GetThreadByOrder(ctx context.Context, orderID uuid.UUID) (Thread, error) {
@@ -145,21 +196,27 @@ func (q *Queries) GetThreadByOrder(ctx context.Context, orderID uuid.UUID) (Thre
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ClosedAt,
+		&i.AssigneeID,
+		&i.TeamReadSeqAtUpgrade,
 	)
 	return i, err
 }
 
 const listThreads = `-- name: ListThreads :many
 
-SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at FROM threads
+SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at, assignee_id, team_read_seq_at_upgrade FROM threads
 WHERE ($1::boolean IS NULL OR is_active = $1::boolean)
-  AND (updated_at, thread_id) < ($2::timestamptz, $3::uuid)
+  AND ($2::uuid IS NULL OR assignee_id = $2::uuid)
+  AND (NOT $3::boolean OR assignee_id IS NULL)
+  AND (updated_at, thread_id) < ($4::timestamptz, $5::uuid)
 ORDER BY updated_at DESC, thread_id DESC
-LIMIT $4
+LIMIT $6
 `
 
 type ListThreadsParams struct {
 	IsActive        *bool
+	AssigneeID      *uuid.UUID
+	Unassigned      bool
 	BeforeUpdatedAt time.Time
 	BeforeThreadID  uuid.UUID
 	RowLimit        int32
@@ -170,6 +227,8 @@ type ListThreadsParams struct {
 func (q *Queries) ListThreads(ctx context.Context, arg ListThreadsParams) ([]Thread, error) {
 	rows, err := q.db.Query(ctx, listThreads,
 		arg.IsActive,
+		arg.AssigneeID,
+		arg.Unassigned,
 		arg.BeforeUpdatedAt,
 		arg.BeforeThreadID,
 		arg.RowLimit,
@@ -189,6 +248,8 @@ func (q *Queries) ListThreads(ctx context.Context, arg ListThreadsParams) ([]Thr
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.ClosedAt,
+			&i.AssigneeID,
+			&i.TeamReadSeqAtUpgrade,
 		); err != nil {
 			return nil, err
 		}
@@ -201,7 +262,7 @@ func (q *Queries) ListThreads(ctx context.Context, arg ListThreadsParams) ([]Thr
 }
 
 const listUserThreads = `-- name: ListUserThreads :many
-SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at FROM threads
+SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at, assignee_id, team_read_seq_at_upgrade FROM threads
 WHERE user_id = $1
   AND ($2::boolean IS NULL OR is_active = $2::boolean)
   AND (updated_at, thread_id) < ($3::timestamptz, $4::uuid)
@@ -240,6 +301,8 @@ func (q *Queries) ListUserThreads(ctx context.Context, arg ListUserThreadsParams
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.ClosedAt,
+			&i.AssigneeID,
+			&i.TeamReadSeqAtUpgrade,
 		); err != nil {
 			return nil, err
 		}
@@ -251,44 +314,114 @@ func (q *Queries) ListUserThreads(ctx context.Context, arg ListUserThreadsParams
 	return items, nil
 }
 
+const lockThread = `-- name: LockThread :one
+SELECT thread_id, order_id, user_id, is_active, created_at, updated_at, closed_at, assignee_id, team_read_seq_at_upgrade FROM threads WHERE thread_id = $1 FOR UPDATE
+`
+
+// LockThread loads a thread for a change that depends on its current state (assignment).
+func (q *Queries) LockThread(ctx context.Context, threadID uuid.UUID) (Thread, error) {
+	row := q.db.QueryRow(ctx, lockThread, threadID)
+	var i Thread
+	err := row.Scan(
+		&i.ThreadID,
+		&i.OrderID,
+		&i.UserID,
+		&i.IsActive,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ClosedAt,
+		&i.AssigneeID,
+		&i.TeamReadSeqAtUpgrade,
+	)
+	return i, err
+}
+
+const newestPublicMessage = `-- name: NewestPublicMessage :one
+SELECT message_id, seq FROM messages
+WHERE thread_id = $1 AND visibility = 'public' AND seq <= $2
+ORDER BY seq DESC
+LIMIT 1
+`
+
+type NewestPublicMessageParams struct {
+	ThreadID uuid.UUID
+	Seq      int64
+}
+
+type NewestPublicMessageRow struct {
+	MessageID uuid.UUID
+	Seq       int64
+}
+
+// NewestPublicMessage is the newest message the customer can see at or before @seq: where
+// the admins' side marker goes when an admin read up to @seq (a note is never a marker the
+// customer's stream could name).
+func (q *Queries) NewestPublicMessage(ctx context.Context, arg NewestPublicMessageParams) (NewestPublicMessageRow, error) {
+	row := q.db.QueryRow(ctx, newestPublicMessage, arg.ThreadID, arg.Seq)
+	var i NewestPublicMessageRow
+	err := row.Scan(&i.MessageID, &i.Seq)
+	return i, err
+}
+
 const threadSummaries = `-- name: ThreadSummaries :many
 SELECT t.thread_id,
        lm.message_id      AS last_message_id,
        lm.owner           AS last_message_owner,
+       lm.author_id       AS last_message_author_id,
+       lm.visibility      AS last_message_visibility,
        lm.message_content AS last_message_content,
        lm.media_content_type AS last_message_media_type,
        lm.created_at      AS last_message_created_at,
-       r.last_read_message_id,
+       r.last_read_message_id AS side_last_read_message_id,
+       ar.last_read_message_id AS own_last_read_message_id,
        (SELECT count(*) FROM messages m
-         WHERE m.thread_id = t.thread_id AND m.owner <> $1::text
-           AND m.seq > COALESCE(r.last_read_seq, 0))::int AS unread_count
+         WHERE m.thread_id = t.thread_id AND m.owner <> $1::text AND m.visibility = 'public'
+           AND m.seq > marker.seq)::int AS unread_count
 FROM threads t
 LEFT JOIN messages lm
-       ON lm.seq = (SELECT max(seq) FROM messages WHERE messages.thread_id = t.thread_id)
+       ON lm.seq = (SELECT max(seq) FROM messages
+                    WHERE messages.thread_id = t.thread_id AND ($2::boolean OR messages.visibility = 'public'))
 LEFT JOIN thread_reads r ON r.thread_id = t.thread_id AND r.side = $1::text
-WHERE t.thread_id = ANY($2::uuid[])
+LEFT JOIN admin_thread_reads ar ON ar.thread_id = t.thread_id AND ar.principal_id = $3::uuid
+CROSS JOIN LATERAL (
+    SELECT (CASE WHEN $1::text = 'admin' THEN GREATEST(COALESCE(ar.last_read_seq, 0), t.team_read_seq_at_upgrade)
+                 ELSE COALESCE(r.last_read_seq, 0) END)::bigint AS seq
+) marker
+WHERE t.thread_id = ANY($4::uuid[])
 `
 
 type ThreadSummariesParams struct {
 	Side      string
+	WithNotes bool
+	ReaderID  uuid.UUID
 	ThreadIds []uuid.UUID
 }
 
 type ThreadSummariesRow struct {
-	ThreadID             uuid.UUID
-	LastMessageID        *uuid.UUID
-	LastMessageOwner     *string
-	LastMessageContent   *string
-	LastMessageMediaType *string
-	LastMessageCreatedAt *time.Time
-	LastReadMessageID    *uuid.UUID
-	UnreadCount          int32
+	ThreadID              uuid.UUID
+	LastMessageID         *uuid.UUID
+	LastMessageOwner      *string
+	LastMessageAuthorID   *uuid.UUID
+	LastMessageVisibility *string
+	LastMessageContent    *string
+	LastMessageMediaType  *string
+	LastMessageCreatedAt  *time.Time
+	SideLastReadMessageID *uuid.UUID
+	OwnLastReadMessageID  *uuid.UUID
+	UnreadCount           int32
 }
 
-// ThreadSummaries gives, for each thread, its newest message and how many messages of the
-// other side came after @side's read marker.
+// ThreadSummaries gives, for each thread, its newest message the caller may see (notes only
+// @with_notes), the caller's read marker and how many public messages of the other side came
+// after it. A user's marker is their side's; an admin's is their own (@reader_id), counted
+// from at least the team's marker at the upgrade that introduced them (migrations/00007).
 func (q *Queries) ThreadSummaries(ctx context.Context, arg ThreadSummariesParams) ([]ThreadSummariesRow, error) {
-	rows, err := q.db.Query(ctx, threadSummaries, arg.Side, arg.ThreadIds)
+	rows, err := q.db.Query(ctx, threadSummaries,
+		arg.Side,
+		arg.WithNotes,
+		arg.ReaderID,
+		arg.ThreadIds,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -300,10 +433,13 @@ func (q *Queries) ThreadSummaries(ctx context.Context, arg ThreadSummariesParams
 			&i.ThreadID,
 			&i.LastMessageID,
 			&i.LastMessageOwner,
+			&i.LastMessageAuthorID,
+			&i.LastMessageVisibility,
 			&i.LastMessageContent,
 			&i.LastMessageMediaType,
 			&i.LastMessageCreatedAt,
-			&i.LastReadMessageID,
+			&i.SideLastReadMessageID,
+			&i.OwnLastReadMessageID,
 			&i.UnreadCount,
 		); err != nil {
 			return nil, err

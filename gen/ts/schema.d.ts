@@ -70,7 +70,7 @@ export interface paths {
          * List threads, or look one up by order
          * @description With `order_id`: the thread of that order (a list of zero or one).
          *     Without: users get the threads of their own orders, admins get every thread (the
-         *     inbox). Newest activity (`updated_at`) first, each with a last-message preview and the
+         *     inbox), or with `assignee` theirs or the unassigned ones. Newest activity (`updated_at`) first, each with a last-message preview and the
          *     caller's unread count.
          */
         get: operations["listThreads"];
@@ -112,6 +112,58 @@ export interface paths {
         patch: operations["updateThread"];
         trace?: never;
     };
+    "/threads/{thread_id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                thread_id: components["parameters"]["ThreadId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign a thread to an admin
+         * @description Admins only. Makes `assignee_id` (an admin of `GET /admins`, the caller included) the
+         *     admin handling the thread, and emits `threads.assigned` in the same transaction.
+         *     Assigning a thread to its current assignee answers 200 and emits nothing. Closed threads
+         *     can be assigned too (someone may still follow up). An id that is not a known admin is 400.
+         */
+        put: operations["assignThread"];
+        post?: never;
+        /**
+         * Unassign a thread
+         * @description Admins only. Nobody handles the thread any more; emits `threads.assigned` with a null
+         *     `assignee`. An unassigned thread answers 200 and emits nothing.
+         */
+        delete: operations["unassignThread"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The support team
+         * @description Admins only: every admin who has used the API (so that they have a name), by display
+         *     name; the people a thread can be assigned to.
+         */
+        get: operations["listAdmins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{thread_id}/read": {
         parameters: {
             query?: never;
@@ -126,10 +178,13 @@ export interface paths {
         put?: never;
         /**
          * Record how far the caller's side has read
-         * @description Moves the read marker of the caller's side (`user` or `admin`) to `message_id`, a
-         *     message of this thread. Markers only move forward: an older message id leaves the
-         *     marker where it is. Moving it emits `threads.read`, which the other side uses to show
-         *     "seen" ticks. The thread's `unread_count` and the messages' `seen` derive from markers.
+         * @description Moves the caller's read marker to `message_id`, a message of this thread the caller may
+         *     see. Markers only move forward: an older message id leaves the marker where it is. A
+         *     user's marker is their side's; each admin has their own, and the admins' side marker
+         *     is the furthest any admin read (the newest message the customer can see at or before
+         *     it), so the customer sees "seen" once any admin read. Moving a side's marker emits
+         *     `threads.read`, which the other side uses to show "seen" ticks. The thread's
+         *     `unread_count` and the messages' `seen` derive from markers.
          *
          *     In the same transaction it marks read the caller's own notifications of the messages of
          *     this thread up to and including `message_id` (their `messages.new` events), whether or not
@@ -167,6 +222,10 @@ export interface paths {
          *     to the same thread answers 200 with the stored message and emits nothing; an id
          *     already used in another thread, or by the other side, is 409
          *     `duplicate-message-id`. A closed thread answers 409 `thread-closed`.
+         *
+         *     `visibility: internal` (admins only; a user gets 403) posts a note for the support team:
+         *     stored, streamed and listed for admins like any message, and never shown to the
+         *     customer (see `MessageVisibility`). A note leaves the thread's `updated_at` alone.
          */
         post: operations["createMessage"];
         delete?: never;
@@ -193,8 +252,10 @@ export interface paths {
          *     video/mp4, video/webm, else 415. `message_content` may be empty.
          *
          *     Everything else is as for `createMessage`: `owner` from the token, `updated_at`
-         *     refreshed and `messages.new` emitted in the same transaction, and a client-chosen
-         *     `message_id` makes the call idempotent (the stored message again, 200).
+         *     refreshed and `messages.new` emitted in the same transaction, a client-chosen
+         *     `message_id` makes the call idempotent (the stored message again, 200), and
+         *     `visibility: internal` makes it a note of the team (its attachment too: a user's
+         *     download of it is 404).
          */
         post: operations["uploadMessage"];
         delete?: never;
@@ -390,8 +451,9 @@ export interface paths {
         };
         /**
          * A user's private event stream
-         * @description The events of the user's own orders: `orders.updated`, `messages.new`,
-         *     `threads.closed`, and the admins' `threads.read`. `{user_id}` must equal the token's
+         * @description The events of the user's own orders: `orders.updated`, `messages.new` (never of an
+         *     internal note), `threads.closed`, and the admins' `threads.read`; never
+         *     `threads.assigned`. `{user_id}` must equal the token's
          *     `sub` or its `email`, else 403. Wire format, replay, expiry and shutdown as for
          *     `/admin/sse`.
          */
@@ -482,6 +544,88 @@ export interface components {
          */
         Owner: "user" | "admin";
         /**
+         * @description Someone who acted: the author of a message, the assignee of a thread. `display_name` is
+         *     the `name` claim of the person's token as of their latest request, else its `email`,
+         *     else `Customer` or `Support` (someone not seen since names were recorded).
+         * @example {
+         *       "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *       "role": "admin",
+         *       "display_name": "Ada Lovelace"
+         *     }
+         */
+        Person: {
+            /**
+             * Format: uuid
+             * @description The principal's id (the token's `sub`).
+             */
+            id: string;
+            role: components["schemas"]["Owner"];
+            display_name: string;
+        };
+        /**
+         * @description The customer who placed an order, as of their latest request.
+         * @example {
+         *       "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "display_name": "Grace Hopper",
+         *       "email": "grace@example.com"
+         *     }
+         */
+        Customer: {
+            /** Format: uuid */
+            id: string;
+            /** @description As for `Person`. */
+            display_name: string;
+            /** @description The `email` claim of the customer's token, when it had one. */
+            email: string | null;
+        };
+        /**
+         * @description `public`: both sides see the message. `internal`: a note of the support team, which only
+         *     admins see; the customer never does, in any response, stream, feed, notification, unread
+         *     count or preview.
+         * @enum {string}
+         */
+        MessageVisibility: "public" | "internal";
+        /**
+         * @description The admin handling a thread (null when nobody does). Users always get null.
+         * @example {
+         *       "id": "9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c",
+         *       "display_name": "Bo Diddley"
+         *     }
+         */
+        Assignee: {
+            /** Format: uuid */
+            id: string;
+            /** @description As for `Person`. */
+            display_name: string;
+        } | null;
+        /**
+         * @description Every admin who has used the API, by display name; a team is small, so it is one page.
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *           "role": "admin",
+         *           "display_name": "Ada Lovelace"
+         *         }
+         *       ]
+         *     }
+         */
+        AdminList: {
+            items: components["schemas"]["Person"][];
+        };
+        /**
+         * @example {
+         *       "assignee_id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b"
+         *     }
+         */
+        AssignThreadRequest: {
+            /**
+             * Format: uuid
+             * @description An admin of `GET /admins` (the caller included).
+             */
+            assignee_id: string;
+        };
+        /**
          * @description `delivered` and `cancelled` are final.
          * @enum {string}
          */
@@ -553,6 +697,11 @@ export interface components {
          * @example {
          *       "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *       "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "customer": {
+         *         "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *         "display_name": "Grace Hopper",
+         *         "email": "grace@example.com"
+         *       },
          *       "status": "shipped",
          *       "status_history": [
          *         {
@@ -589,6 +738,7 @@ export interface components {
              * @description The customer who placed the order.
              */
             user_id: string;
+            customer: components["schemas"]["Customer"];
             status: components["schemas"]["OrderStatus"];
             /**
              * @description Every status change since the order was placed (as `pending`, at `created_at`),
@@ -618,6 +768,11 @@ export interface components {
          *         {
          *           "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *           "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *           "customer": {
+         *             "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *             "display_name": "Grace Hopper",
+         *             "email": "grace@example.com"
+         *           },
          *           "status": "pending",
          *           "status_history": [],
          *           "items": [
@@ -664,11 +819,13 @@ export interface components {
              */
             message_id: string;
         };
-        /** @description The newest message of a thread (null when it has none). */
+        /** @description The newest message of a thread the caller may see (null when there is none); users never get an internal note here. */
         MessagePreview: {
             /** Format: uuid */
             message_id: string;
             owner: components["schemas"]["Owner"];
+            author: components["schemas"]["Person"];
+            visibility: components["schemas"]["MessageVisibility"];
             /** @description The first 200 characters of the text. */
             message_content: string;
             has_media: boolean;
@@ -680,6 +837,15 @@ export interface components {
          *       "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *       "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *       "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "customer": {
+         *         "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *         "display_name": "Grace Hopper",
+         *         "email": "grace@example.com"
+         *       },
+         *       "assignee": {
+         *         "id": "9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c",
+         *         "display_name": "Bo Diddley"
+         *       },
          *       "is_active": true,
          *       "created_at": "2026-11-25T10:00:00Z",
          *       "updated_at": "2026-11-25T10:05:00Z",
@@ -687,6 +853,12 @@ export interface components {
          *       "last_message": {
          *         "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *         "owner": "admin",
+         *         "author": {
+         *           "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *           "role": "admin",
+         *           "display_name": "Ada Lovelace"
+         *         },
+         *         "visibility": "public",
          *         "message_content": "Your parcel left the warehouse.",
          *         "has_media": false,
          *         "created_at": "2026-11-25T10:05:00Z"
@@ -705,23 +877,28 @@ export interface components {
              * @description The customer who owns the order.
              */
             user_id: string;
+            customer: components["schemas"]["Customer"];
+            assignee: components["schemas"]["Assignee"];
             /** @description False once an admin closed the thread. */
             is_active: boolean;
             /** Format: date-time */
             created_at: string;
             /**
              * Format: date-time
-             * @description Refreshed by every new message.
+             * @description Refreshed by every new message the customer can see (an internal note leaves it alone).
              */
             updated_at: string;
             /** Format: date-time */
             closed_at: string | null;
             last_message: components["schemas"]["MessagePreview"];
-            /** @description Messages from the other side after the caller's side's read marker. */
+            /**
+             * @description Messages from the other side after the caller's read marker: for a user, their side's;
+             *     for an admin, their own (each admin reads for themself). Internal notes never count.
+             */
             unread_count: number;
             /**
              * Format: uuid
-             * @description The caller's side's read marker.
+             * @description The caller's read marker (for an admin, their own).
              */
             last_read_message_id: string | null;
         };
@@ -732,6 +909,15 @@ export interface components {
          *           "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *           "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
          *           "user_id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *           "customer": {
+         *             "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *             "display_name": "Grace Hopper",
+         *             "email": "grace@example.com"
+         *           },
+         *           "assignee": {
+         *             "id": "9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c",
+         *             "display_name": "Bo Diddley"
+         *           },
          *           "is_active": true,
          *           "created_at": "2026-11-25T10:00:00Z",
          *           "updated_at": "2026-11-25T10:05:00Z",
@@ -739,6 +925,12 @@ export interface components {
          *           "last_message": {
          *             "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *             "owner": "admin",
+         *             "author": {
+         *               "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *               "role": "admin",
+         *               "display_name": "Ada Lovelace"
+         *             },
+         *             "visibility": "public",
          *             "message_content": "Your parcel left the warehouse.",
          *             "has_media": false,
          *             "created_at": "2026-11-25T10:05:00Z"
@@ -776,6 +968,7 @@ export interface components {
              * @description A client-chosen id that makes the post idempotent.
              */
             message_id?: string;
+            visibility?: components["schemas"]["MessageVisibility"];
         };
         /**
          * @description The fields of `CreateMessageRequest` as form fields, plus the attachment as the file
@@ -797,6 +990,7 @@ export interface components {
              * @description A client-chosen id that makes the post idempotent.
              */
             message_id?: string;
+            visibility?: components["schemas"]["MessageVisibility"];
             /**
              * Format: binary
              * @description The attachment (at most 5 MiB; png, jpeg, gif, webp, pdf, mp4 or webm by its bytes).
@@ -826,6 +1020,12 @@ export interface components {
          *       "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *       "message_content": "Where is my parcel?",
          *       "owner": "user",
+         *       "author": {
+         *         "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *         "role": "user",
+         *         "display_name": "Grace Hopper"
+         *       },
+         *       "visibility": "public",
          *       "created_at": "2026-11-25T10:00:00Z",
          *       "updated_at": "2026-11-25T10:00:00Z",
          *       "media": null,
@@ -839,12 +1039,14 @@ export interface components {
             thread_id: string;
             message_content: string;
             owner: components["schemas"]["Owner"];
+            author: components["schemas"]["Person"];
+            visibility: components["schemas"]["MessageVisibility"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             media: components["schemas"]["Media"];
-            /** @description True once the other side's read marker is at or past this message. */
+            /** @description True once the other side's read marker is at or past this message (for a customer's message, once any admin read it); always false for an internal note. */
             seen: boolean;
         };
         /**
@@ -855,6 +1057,12 @@ export interface components {
          *           "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *           "message_content": "Here is the receipt.",
          *           "owner": "user",
+         *           "author": {
+         *             "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+         *             "role": "user",
+         *             "display_name": "Grace Hopper"
+         *           },
+         *           "visibility": "public",
          *           "created_at": "2026-11-25T10:00:00Z",
          *           "updated_at": "2026-11-25T10:00:00Z",
          *           "media": {
@@ -908,6 +1116,12 @@ export interface components {
          *         "meta": {
          *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *           "owner": "admin",
+         *           "author": {
+         *             "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *             "role": "admin",
+         *             "display_name": "Ada Lovelace"
+         *           },
+         *           "visibility": "public",
          *           "created_at": "2026-11-25T10:05:00Z",
          *           "has_media": false,
          *           "message_content": "Your parcel left the warehouse.",
@@ -918,7 +1132,7 @@ export interface components {
          *       "is_read": false
          *     }
          */
-        Notification: components["schemas"]["OrderCreatedNotification"] | components["schemas"]["OrderUpdatedNotification"] | components["schemas"]["MessageNewNotification"] | components["schemas"]["ThreadClosedNotification"] | components["schemas"]["ThreadReadNotification"];
+        Notification: components["schemas"]["OrderCreatedNotification"] | components["schemas"]["OrderUpdatedNotification"] | components["schemas"]["MessageNewNotification"] | components["schemas"]["ThreadClosedNotification"] | components["schemas"]["ThreadReadNotification"] | components["schemas"]["ThreadAssignedNotification"];
         /** @description A `orders.created` event as seen by one recipient. */
         OrderCreatedNotification: components["schemas"]["OrderCreatedEvent"] & components["schemas"]["ReadState"] & {
             /**
@@ -950,6 +1164,14 @@ export interface components {
              * @enum {string}
              */
             resource_type: "threads.closed";
+        };
+        /** @description A `threads.assigned` event as seen by its new assignee. */
+        ThreadAssignedNotification: components["schemas"]["ThreadAssignedEvent"] & components["schemas"]["ReadState"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "threads.assigned";
         };
         /** @description A `threads.read` event as seen by one recipient; `GET /notifications` no longer lists these. */
         ThreadReadNotification: components["schemas"]["ThreadReadEvent"] & components["schemas"]["ReadState"] & {
@@ -1035,6 +1257,12 @@ export interface components {
          *             "meta": {
          *               "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *               "owner": "admin",
+         *               "author": {
+         *                 "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *                 "role": "admin",
+         *                 "display_name": "Ada Lovelace"
+         *               },
+         *               "visibility": "public",
          *               "created_at": "2026-11-25T10:05:00Z",
          *               "has_media": false,
          *               "message_content": "Your parcel left the warehouse.",
@@ -1068,13 +1296,13 @@ export interface components {
          *     catalogue is open: a client should ignore a `resource_type` it does not know, since
          *     new types are added without a new API version.
          */
-        Event: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"];
+        Event: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"] | components["schemas"]["ThreadAssignedEvent"];
         /**
          * @description One SSE `data:` line: an `Event` of the log, or one of the two stream control events
          *     (`stream.reset`, `stream.token_expired`), which are not stored. Discriminated by
          *     `resource_type`; ignore types you do not know.
          */
-        StreamEvent: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"] | components["schemas"]["StreamResetEvent"] | components["schemas"]["StreamTokenExpiredEvent"];
+        StreamEvent: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["MessageNewEvent"] | components["schemas"]["ThreadClosedEvent"] | components["schemas"]["ThreadReadEvent"] | components["schemas"]["ThreadAssignedEvent"] | components["schemas"]["StreamResetEvent"] | components["schemas"]["StreamTokenExpiredEvent"];
         /**
          * @description An order (and its thread) was created. Admins only.
          * @example {
@@ -1193,6 +1421,12 @@ export interface components {
          *         "meta": {
          *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *           "owner": "admin",
+         *           "author": {
+         *             "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *             "role": "admin",
+         *             "display_name": "Ada Lovelace"
+         *           },
+         *           "visibility": "public",
          *           "created_at": "2026-11-25T10:05:00Z",
          *           "has_media": false,
          *           "message_content": "Your parcel left the warehouse.",
@@ -1226,6 +1460,12 @@ export interface components {
          * @example {
          *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *       "owner": "admin",
+         *       "author": {
+         *         "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *         "role": "admin",
+         *         "display_name": "Ada Lovelace"
+         *       },
+         *       "visibility": "public",
          *       "created_at": "2026-11-25T10:05:00Z",
          *       "has_media": false,
          *       "message_content": "Your parcel left the warehouse.",
@@ -1236,6 +1476,8 @@ export interface components {
             /** Format: uuid */
             message_id: string;
             owner: components["schemas"]["Owner"];
+            author: components["schemas"]["Person"];
+            visibility: components["schemas"]["MessageVisibility"];
             /** Format: date-time */
             created_at: string;
             has_media: boolean;
@@ -1287,6 +1529,76 @@ export interface components {
         ThreadClosedMeta: {
             /** Format: date-time */
             closed_at: string;
+        };
+        /**
+         * @description An admin assigned the thread to an admin, or unassigned it (`assignee` null). Every
+         *     admin's stream carries it, never a user's; it is a notification of the new assignee
+         *     only (unless they assigned it to themself).
+         * @example {
+         *       "id": 1044,
+         *       "resource": "threads",
+         *       "resource_type": "threads.assigned",
+         *       "data": {
+         *         "order_id": "0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e",
+         *         "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
+         *         "meta": {
+         *           "assignee": {
+         *             "id": "9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c",
+         *             "display_name": "Bo Diddley"
+         *           },
+         *           "previous_assignee": null,
+         *           "assigned_by": {
+         *             "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *             "role": "admin",
+         *             "display_name": "Ada Lovelace"
+         *           },
+         *           "assigned_at": "2026-11-25T10:06:30Z"
+         *         }
+         *       },
+         *       "created_at": "2026-11-25T10:06:30Z"
+         *     }
+         */
+        ThreadAssignedEvent: {
+            id: components["schemas"]["EventId"];
+            /** @enum {string} */
+            resource: "threads";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "threads.assigned";
+            data: components["schemas"]["ThreadAssignedData"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        ThreadAssignedData: {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: uuid */
+            thread_id: string;
+            meta: components["schemas"]["ThreadAssignedMeta"];
+        };
+        /**
+         * @example {
+         *       "assignee": {
+         *         "id": "9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c",
+         *         "display_name": "Bo Diddley"
+         *       },
+         *       "previous_assignee": null,
+         *       "assigned_by": {
+         *         "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *         "role": "admin",
+         *         "display_name": "Ada Lovelace"
+         *       },
+         *       "assigned_at": "2026-11-25T10:06:30Z"
+         *     }
+         */
+        ThreadAssignedMeta: {
+            assignee: components["schemas"]["Assignee"];
+            previous_assignee: components["schemas"]["Assignee"];
+            assigned_by: components["schemas"]["Person"];
+            /** Format: date-time */
+            assigned_at: string;
         };
         /**
          * @description A side's read marker moved; the other side shows "seen" up to `message_id`.
@@ -1467,6 +1779,12 @@ export interface components {
                  *         "meta": {
                  *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
                  *           "owner": "admin",
+                 *           "author": {
+                 *             "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+                 *             "role": "admin",
+                 *             "display_name": "Ada Lovelace"
+                 *           },
+                 *           "visibility": "public",
                  *           "created_at": "2026-11-25T10:05:00Z",
                  *           "has_media": false,
                  *           "message_content": "Your parcel left the warehouse.",
@@ -1898,6 +2216,11 @@ export interface operations {
                 order_id?: string;
                 /** @description Only open (`true`) or closed (`false`) threads. */
                 is_active?: boolean;
+                /**
+                 * @description Admins only (a user gets 403): `me`, the threads assigned to the caller; `nobody`, the
+                 *     unassigned ones. Without it, every thread.
+                 */
+                assignee?: "me" | "nobody";
                 /** @description Opaque cursor from a previous page's `next_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
@@ -1920,6 +2243,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1984,6 +2308,96 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assignThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                thread_id: components["parameters"]["ThreadId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The thread with its new assignee. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unassignThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                thread_id: components["parameters"]["ThreadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread, unassigned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAdmins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The admins. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

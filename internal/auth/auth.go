@@ -29,6 +29,7 @@ func (r Role) valid() bool { return r == RoleUser || r == RoleAdmin }
 type Principal struct {
 	Subject   uuid.UUID
 	Email     string // empty when the token has no email claim
+	Name      string // the name claim: how others see this principal (empty: none)
 	Role      Role
 	ExpiresAt time.Time // the token's exp; long-lived streams must end by then
 }
@@ -48,6 +49,7 @@ var (
 type claims struct {
 	jwt.RegisteredClaims
 	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
 	// Role is a pointer so an absent claim (meaning user) can be told apart
 	// from an empty one (rejected like any other unknown role).
 	Role *Role `json:"role,omitempty"`
@@ -75,6 +77,7 @@ func (c *claims) principal() (Principal, error) {
 	return Principal{
 		Subject:   id,
 		Email:     c.Email,
+		Name:      c.Name,
 		Role:      role,
 		ExpiresAt: c.ExpiresAt.Time,
 	}, nil

@@ -38,6 +38,7 @@ func Mint(secret []byte, p Principal, ttl time.Duration, now time.Time) (string,
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
 		Email: p.Email,
+		Name:  p.Name,
 		Role:  &role,
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)

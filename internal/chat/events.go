@@ -22,6 +22,7 @@ type EventEncoder interface {
 	MessagePosted(MessagePosted) ([]byte, error)
 	ThreadClosed(ThreadClosed) ([]byte, error)
 	ThreadRead(ThreadRead) ([]byte, error)
+	ThreadAssigned(ThreadAssigned) ([]byte, error)
 }
 
 // OrderCreated is orders.created: a customer placed an order, and its thread opened.
@@ -40,11 +41,13 @@ type OrderUpdated struct {
 // MessagePosted is messages.new. Content is the whole text; the streams cut it to fit
 // their line (internal/sse, encode.go).
 type MessagePosted struct {
-	MessageID uuid.UUID
-	Owner     Side
-	CreatedAt time.Time
-	HasMedia  bool
-	Content   string
+	MessageID  uuid.UUID
+	Owner      Side
+	Author     Person
+	Visibility Visibility
+	CreatedAt  time.Time
+	HasMedia   bool
+	Content    string
 }
 
 // ThreadClosed is threads.closed: an admin closed a thread.
@@ -62,3 +65,11 @@ type ThreadRead struct {
 // dbNow is the current time as PostgreSQL stores it (microseconds), so that a time
 // written to a row and to its event's meta is the same value.
 func dbNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// ThreadAssigned is threads.assigned: an admin gave the thread to Assignee (nil: to
+// nobody). Only admins see it.
+type ThreadAssigned struct {
+	Assignee, Previous *Person
+	By                 Person
+	AssignedAt         time.Time
+}

@@ -19,10 +19,12 @@ import (
 const MaxMessageRunes = 4000
 
 // Message is a message of a thread, without its attachment's bytes. Seen says whether
-// the side that did not write it has read it.
+// the side that did not write it has read it (never for a note).
 type Message struct {
 	ID, ThreadID         uuid.UUID
 	Owner                Side
+	Author               Person
+	Visibility           Visibility
 	Content              string
 	Media                *Media // nil: no attachment
 	Seen                 bool
@@ -36,13 +38,25 @@ type Media struct {
 	SizeBytes   int64
 }
 
+// Visibility says who sees a message (openapi.yaml: MessageVisibility).
+type Visibility string
+
+const (
+	Public   Visibility = "public"
+	Internal Visibility = "internal" // a note of the support team: never shown to the customer
+)
+
+func (v Visibility) valid() bool { return v == Public || v == Internal }
+
 // NewMessage is a post to a thread. Owner, when given, must match the caller's side.
+// Visibility defaults to Public; only admins post Internal notes.
 type NewMessage struct {
-	ThreadID  uuid.UUID
-	Content   string
-	Owner     *Side
-	MessageID *uuid.UUID // client-chosen: makes the post idempotent
-	Media     *Attachment
+	ThreadID   uuid.UUID
+	Content    string
+	Owner      *Side
+	Visibility *Visibility
+	MessageID  *uuid.UUID // client-chosen: makes the post idempotent
+	Media      *Attachment
 }
 
 // Attachment is an uploaded file, already read within media.MaxBytes.
@@ -61,6 +75,17 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if m.Owner != nil && *m.Owner != side(p) {
 		return Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "owner",
 			Detail: fmt.Sprintf("owner is taken from the token; you write as %s, not %s", side(p), *m.Owner)}
+	}
+	visibility := Public
+	if m.Visibility != nil {
+		visibility = *m.Visibility
+	}
+	if !visibility.valid() {
+		return Message{}, false, invalid("visibility", "must be %s or %s", Public, Internal)
+	}
+	if visibility == Internal && !p.IsAdmin() {
+		return Message{}, false, &Error{Kind: Forbidden, Reason: "forbidden", Field: "visibility",
+			Detail: "internal notes are for the support team; customers post public messages"}
 	}
 	if !utf8.ValidString(m.Content) || utf8.RuneCountInString(m.Content) > MaxMessageRunes {
 		return Message{}, false, invalid("message_content", "message_content must be UTF-8 text of at most %d characters", MaxMessageRunes)
@@ -88,12 +113,13 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 
 	now := dbNow()
 	post := db.PostMessageParams{
-		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: string(side(p)),
+		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: string(side(p)), Visibility: string(visibility),
 		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
 		CreatedAt: now, AppendEvent: m.Media == nil,
 	}
+	author := personOf(p)
 	post.Meta, err = s.meta.MessagePosted(MessagePosted{
-		MessageID: id, Owner: side(p), CreatedAt: now, HasMedia: m.Media != nil, Content: m.Content,
+		MessageID: id, Owner: side(p), Author: author, Visibility: visibility, CreatedAt: now, HasMedia: m.Media != nil, Content: m.Content,
 	})
 	if err != nil {
 		return Message{}, false, err
@@ -114,7 +140,7 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 			}
 			_, err = q.AppendEvent(ctx, db.AppendEventParams{
 				Resource: "messages", ResourceType: "messages.new", OrderID: &row.OrderID, ThreadID: &m.ThreadID,
-				UserID: &row.CustomerID, UserVisible: true, ActorID: &p.Subject, Meta: post.Meta,
+				UserID: &row.CustomerID, UserVisible: visibility == Public, ActorID: &p.Subject, Meta: post.Meta,
 			})
 			return err
 		})
@@ -129,8 +155,9 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	// A new message is the thread's newest, so the other side has not seen it yet.
 	return messageOf(db.ListMessagesRow{
 		MessageID: row.MessageID, Seq: row.Seq, ThreadID: row.ThreadID, Owner: row.Owner, AuthorID: row.AuthorID,
-		MessageContent: row.MessageContent, MediaContentType: row.MediaContentType, MediaSizeBytes: row.MediaSizeBytes,
-		MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Seen: false,
+		Visibility: row.Visibility, MessageContent: row.MessageContent, MediaContentType: row.MediaContentType,
+		MediaSizeBytes: row.MediaSizeBytes, MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt,
+		Seen: false, AuthorName: claim(p.Name, maxNameRunes), AuthorEmail: claim(p.Email, maxEmailRunes),
 	}), true, nil
 }
 
@@ -181,7 +208,7 @@ func (s *Service) ListMessages(ctx context.Context, p auth.Principal, threadID u
 		return Page[Message]{}, err
 	}
 	limit := pr.limit()
-	rows, err := s.q.ListMessages(ctx, db.ListMessagesParams{ThreadID: threadID, AfterSeq: key.Seq, RowLimit: int32(limit + 1)})
+	rows, err := s.q.ListMessages(ctx, db.ListMessagesParams{ThreadID: threadID, AfterSeq: key.Seq, WithNotes: p.IsAdmin(), RowLimit: int32(limit + 1)})
 	if err != nil {
 		return Page[Message]{}, fmt.Errorf("list messages of %s: %w", threadID, err)
 	}
@@ -200,7 +227,7 @@ func (s *Service) GetMedia(ctx context.Context, p auth.Principal, messageID uuid
 	if err != nil {
 		return StoredMedia{}, noRows(err, "message")
 	}
-	if _, err := s.visibleThread(ctx, p, msg.ThreadID); err != nil {
+	if _, err := s.visibleThread(ctx, p, msg.ThreadID); err != nil || !canSeeMessage(p, Visibility(msg.Visibility)) {
 		return StoredMedia{}, notFound("message")
 	}
 	if msg.MediaContentType == nil {
@@ -232,10 +259,16 @@ func checkAttachment(a *Attachment) (string, error) {
 	return contentType, nil
 }
 
+// canSeeMessage reports whether p may see a message of this visibility in a thread p may see.
+func canSeeMessage(p auth.Principal, v Visibility) bool {
+	return v == Public || p.IsAdmin()
+}
+
 func messageOf(r db.ListMessagesRow) Message {
 	m := Message{
-		ID: r.MessageID, ThreadID: r.ThreadID, Owner: Side(r.Owner), Content: r.MessageContent, Seen: r.Seen,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ID: r.MessageID, ThreadID: r.ThreadID, Owner: Side(r.Owner), Visibility: Visibility(r.Visibility),
+		Author:  Person{ID: r.AuthorID, Role: Side(r.Owner), DisplayName: displayName(r.AuthorName, r.AuthorEmail, Side(r.Owner))},
+		Content: r.MessageContent, Seen: r.Seen, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if r.MediaContentType != nil {
 		m.Media = &Media{ContentType: *r.MediaContentType, Filename: *r.MediaFilename, SizeBytes: *r.MediaSizeBytes}

@@ -42,6 +42,7 @@ func checkStatus(s OrderStatus) error {
 // Order is an order with its items, its status history (oldest first) and its thread.
 type Order struct {
 	ID, UserID, ThreadID uuid.UUID
+	Customer             Customer
 	Status               OrderStatus
 	TotalCents           int64
 	Items                []Item
@@ -95,7 +96,8 @@ func (s *Service) CreateOrder(ctx context.Context, p auth.Principal, items []Ite
 	s.log.Published()
 	order := db.Order{OrderID: row.OrderID, UserID: row.UserID, Status: row.Status, TotalCents: row.TotalCents,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
-	return orderOf(order, create.ThreadID, items, nil), nil
+	me := personOf(p)
+	return orderOf(order, create.ThreadID, Customer{ID: p.Subject, DisplayName: me.DisplayName, Email: claim(p.Email, maxEmailRunes)}, items, nil), nil
 }
 
 // GetOrder returns one order the caller may see.
@@ -201,7 +203,7 @@ func (s *Service) UpdateOrderStatus(ctx context.Context, p auth.Principal, id uu
 	return s.GetOrder(ctx, p, id)
 }
 
-// withItems loads the items and status histories of orders (one query each for the page).
+// withItems loads the items, status histories and customers of orders (one query each for the page).
 func (s *Service) withItems(ctx context.Context, orders []db.Order, threads []uuid.UUID) ([]Order, error) {
 	ids := make([]uuid.UUID, len(orders))
 	for i, o := range orders {
@@ -225,16 +227,24 @@ func (s *Service) withItems(ctx context.Context, orders []db.Order, threads []uu
 			Status: OrderStatus(c.Status), Previous: OrderStatus(c.PreviousStatus), ChangedAt: c.ChangedAt, EventID: c.EventID,
 		})
 	}
+	customers := make([]uuid.UUID, len(orders))
+	for i, o := range orders {
+		customers[i] = o.UserID
+	}
+	people, err := s.principals(ctx, customers)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Order, len(orders))
 	for i, o := range orders {
-		out[i] = orderOf(o, threads[i], items[o.OrderID], history[o.OrderID])
+		out[i] = orderOf(o, threads[i], customerOf(o.UserID, people), items[o.OrderID], history[o.OrderID])
 	}
 	return out, nil
 }
 
-func orderOf(o db.Order, threadID uuid.UUID, items []Item, history []StatusChange) Order {
+func orderOf(o db.Order, threadID uuid.UUID, customer Customer, items []Item, history []StatusChange) Order {
 	return Order{
-		ID: o.OrderID, UserID: o.UserID, ThreadID: threadID, Status: OrderStatus(o.Status), TotalCents: o.TotalCents,
+		ID: o.OrderID, UserID: o.UserID, ThreadID: threadID, Customer: customer, Status: OrderStatus(o.Status), TotalCents: o.TotalCents,
 		Items: items, StatusHistory: history, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 }

@@ -20,11 +20,12 @@ import (
 
 // Service carries out the operations of the API for an authenticated principal.
 type Service struct {
-	pool  *pgxpool.Pool
-	q     *db.Queries
-	media media.Store
-	log   EventLog
-	meta  EventEncoder
+	pool   *pgxpool.Pool
+	q      *db.Queries
+	media  media.Store
+	log    EventLog
+	meta   EventEncoder
+	people remembered
 }
 
 // EventLog is what the service needs of the process's event reader (eventlog.Log).
@@ -42,7 +43,8 @@ type EventLog interface {
 // New returns a Service over pool, storing attachments in store and encoding the meta
 // of the events it appends with meta.
 func New(pool *pgxpool.Pool, store media.Store, log EventLog, meta EventEncoder) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: store, log: log, meta: meta}
+	return &Service{pool: pool, q: db.New(pool), media: store, log: log, meta: meta,
+		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

@@ -9,8 +9,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"orderchat/internal/auth"
+	"orderchat/internal/chat"
 )
 
 // streamCookieName is the stream session cookie (openapi.yaml: the streamCookie scheme).
@@ -148,4 +150,18 @@ func allows(requirements openapi3.SecurityRequirements, scheme string) bool {
 		}
 	}
 	return false
+}
+
+// rememberCaller records the claims of an authenticated caller (chat.Service.Remember),
+// by which responses name them; it writes only when their claims changed.
+func rememberCaller(people *chat.Service) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := principalFrom(c.Request.Context())
+		if p.Subject == uuid.Nil {
+			return // an operation without security
+		}
+		if err := people.Remember(c.Request.Context(), p); err != nil {
+			writeProblem(c, problemFor(err))
+		}
+	}
 }

@@ -22,9 +22,11 @@ const apiBase = "/api"
 //  1. contract.route finds the spec operation of the request (404 when none);
 //  2. authenticator.middleware checks the credentials that operation allows (401);
 //  3. rateLimits.middleware applies the operation's `x-rate-limit` (429), before any body
-//     is read;
-//  4. limitBody bounds the body (413 once read past the bound);
-//  5. validate checks parameters and body against the operation (400).
+//     is read or anything written;
+//  4. rememberCaller records the caller's name and email when they changed (responses
+//     name people by them);
+//  5. limitBody bounds the body (413 once read past the bound);
+//  6. validate checks parameters and body against the operation (400).
 
 // contract routes /api requests to the operations of openapi.yaml.
 type contract struct {

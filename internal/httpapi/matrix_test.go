@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"orderchat/internal/auth"
 	"orderchat/internal/contracttest"
 )
@@ -38,6 +40,9 @@ var matrix = map[string]access{
 	"GET /threads":                          anyone(200),
 	"GET /threads/{thread_id}":              ownerOnly(200),
 	"PATCH /threads/{thread_id}":            adminOnly(200),
+	"PUT /threads/{thread_id}/assignee":     adminOnly(200),
+	"DELETE /threads/{thread_id}/assignee":  adminOnly(200),
+	"GET /admins":                           adminOnly(200),
 	"POST /threads/{thread_id}/read":        ownerOnly(200),
 	"GET /messages":                         ownerOnly(200),
 	"POST /messages":                        ownerOnly(201),
@@ -52,6 +57,21 @@ var matrix = map[string]access{
 	"GET /users/sse/notification/{user_id}": {401, 401, 401, 403, 200, 403},
 }
 
+// noteMatrix is the access rule of every operation that names one message or event, when
+// it names an internal note (or its event) instead: admins only, and to anyone else it does
+// not exist. Every other operation's answer is searched for the note (TestAuthorizationMatrix).
+var noteMatrix = map[string]access{
+	"GET /messages/{message_id}/media": ownerOnly(200),
+	"POST /threads/{thread_id}/read":   ownerOnly(200),
+	"PATCH /notifications/{id}":        ownerOnly(200),
+}
+
+func init() {
+	for op := range noteMatrix {
+		noteMatrix[op] = access{401, 401, 401, 404, 404, 200}
+	}
+}
+
 // fixture is the world one matrix cell runs in, fresh for every cell because cells
 // change it (closing a thread, say).
 type fixture struct {
@@ -59,6 +79,15 @@ type fixture struct {
 	orderID, threadID, media string
 	readable                 string // a message of the user's thread
 	notification             int64  // an event both the user and the admin are notified of
+	note                     string // an internal note with an attachment, in the user's thread
+	noteEvent                int64  // its messages.new event, an admin's notification
+	noteMarker               string // the note's text, which no customer may ever read
+}
+
+// withNote makes f name the note where an operation names a message or event.
+func (f fixture) withNote() fixture {
+	f.readable, f.media, f.notification = f.note, f.note, f.noteEvent
+	return f
 }
 
 func newFixture(t *testing.T, s *testServer) fixture {
@@ -73,6 +102,13 @@ func newFixture(t *testing.T, s *testServer) fixture {
 	}
 	up := postUpload(t, s, f.user.token, order.ThreadId, "a.png", pngBytes(8), "")
 	f.media = up.message.MessageId.String()
+	f.noteMarker = "note-marker-" + uuid.NewString()
+	note := postNote(t, s, s.newActor(t, auth.RoleAdmin), order.ThreadId, f.noteMarker, pngBytes(4))
+	f.note = note.String()
+	if err := s.Pool.QueryRow(context.Background(), `SELECT max(id) FROM events`).Scan(&f.noteEvent); err != nil {
+		t.Fatal(err)
+	}
+	f.admin.api.ListAdminsWithResponse(context.Background()) // so that the admin has a name to be assigned by
 	return f
 }
 
@@ -88,6 +124,8 @@ func (f fixture) request(op string) (method, path, body, contentType string) {
 		body = `{"status":"paid"}`
 	case "PATCH /threads/{thread_id}":
 		body = `{"is_active":false}`
+	case "PUT /threads/{thread_id}/assignee":
+		body = `{"assignee_id":"` + f.admin.Subject.String() + `"}`
 	case "POST /threads/{thread_id}/read":
 		body = `{"message_id":"` + f.readable + `"}`
 	case "POST /messages":
@@ -131,7 +169,10 @@ func (f fixture) token(t *testing.T, caller string) string {
 	}
 }
 
-// TestAuthorizationMatrix calls every operation of the contract as every kind of caller.
+// TestAuthorizationMatrix calls every operation of the contract as every kind of caller,
+// and checks that no answer to a caller other than an admin holds the fixture's internal
+// note (its text or its id); then the operations that name a message or event, naming the
+// note, as every caller (noteMatrix).
 func TestAuthorizationMatrix(t *testing.T) {
 	s := newTestServer(t)
 	ops := contracttest.Operations(t)
@@ -149,31 +190,56 @@ func TestAuthorizationMatrix(t *testing.T) {
 	cells := 0
 	for _, op := range ops {
 		for i, caller := range callers {
-			want := matrix[op][i]
 			t.Run(op+"/"+caller, func(t *testing.T) {
 				f := newFixture(t, s)
-				method, path, body, contentType := f.request(op)
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel() // ends event streams once their status is known
-				req, _ := http.NewRequestWithContext(ctx, method, s.URL+path, strings.NewReader(body))
-				if token := f.token(t, caller); token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
-				}
-				if contentType != "" {
-					req.Header.Set("Content-Type", contentType)
-				}
-				resp, err := s.Client.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				if resp.StatusCode != want {
-					data, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-					t.Fatalf("status %d, want %d: %s", resp.StatusCode, want, data)
+				body := f.call(t, s, op, caller, matrix[op][i])
+				if caller != "admin" && (strings.Contains(body, f.noteMarker) || strings.Contains(body, f.note)) {
+					t.Fatalf("%s got the internal note: %s", caller, body)
 				}
 			})
 			cells++
 		}
 	}
-	t.Logf("authorization matrix: %d operations × %d callers = %d cells", len(ops), len(callers), cells)
+	for op, rule := range noteMatrix {
+		for i, caller := range callers {
+			t.Run(op+"/note/"+caller, func(t *testing.T) {
+				newFixture(t, s).withNote().call(t, s, op, caller, rule[i])
+			})
+			cells++
+		}
+	}
+	t.Logf("authorization matrix: %d operations × %d callers + %d note cells = %d cells", len(ops), len(callers), len(noteMatrix)*len(callers), cells)
+}
+
+// call runs op as caller and checks the status; it returns the start of the answer (event
+// streams: only what arrived with the status line).
+func (f fixture) call(t *testing.T, s *testServer, op, caller string, want int) string {
+	t.Helper()
+	method, path, body, contentType := f.request(op)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // ends event streams once their status is known
+	req, _ := http.NewRequestWithContext(ctx, method, s.URL+path, strings.NewReader(body))
+	if token := f.token(t, caller); token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var data []byte
+	if resp.Header.Get("Content-Type") == "text/event-stream" {
+		buf := make([]byte, 64<<10)
+		n, _ := resp.Body.Read(buf)
+		data = buf[:n]
+	} else {
+		data, _ = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("status %d, want %d: %.512s", resp.StatusCode, want, data)
+	}
+	return string(data)
 }

@@ -23,7 +23,10 @@ func (s *Server) ListMessages(ctx context.Context, req api.ListMessagesRequestOb
 
 // CreateMessage posts a text message (JSON).
 func (s *Server) CreateMessage(ctx context.Context, req api.CreateMessageRequestObject) (api.CreateMessageResponseObject, error) {
-	m := chat.NewMessage{ThreadID: req.Body.ThreadId, Owner: (*chat.Side)(req.Body.Owner), MessageID: req.Body.MessageId}
+	m := chat.NewMessage{
+		ThreadID: req.Body.ThreadId, Owner: (*chat.Side)(req.Body.Owner), MessageID: req.Body.MessageId,
+		Visibility: (*chat.Visibility)(req.Body.Visibility),
+	}
 	if req.Body.MessageContent != nil {
 		m.Content = *req.Body.MessageContent
 	}

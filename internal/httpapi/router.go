@@ -99,7 +99,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 		},
 	})
 	// The order matters; contract.go says why.
-	group := engine.Group(apiBase, ct.route, authn.middleware, limits.middleware, limitBody(maxJSONBody), validate)
+	group := engine.Group(apiBase, ct.route, authn.middleware, limits.middleware, rememberCaller(d.Chat), limitBody(maxJSONBody), validate)
 	api.RegisterHandlersWithOptions(group, strict, api.GinServerOptions{
 		ErrorHandler: func(c *gin.Context, err error, status int) {
 			writeProblem(c, statusProblem(status, err.Error()))

@@ -8,7 +8,7 @@ import (
 )
 
 func (s *Server) ListThreads(ctx context.Context, req api.ListThreadsRequestObject) (api.ListThreadsResponseObject, error) {
-	filter := chat.ThreadFilter{OrderID: req.Params.OrderId, IsActive: req.Params.IsActive}
+	filter := chat.ThreadFilter{OrderID: req.Params.OrderId, IsActive: req.Params.IsActive, Assignee: (*chat.AssigneeFilter)(req.Params.Assignee)}
 	page, err := s.chat.ListThreads(ctx, principalFrom(ctx), filter, chat.PageRequest{Cursor: req.Params.Cursor, Limit: req.Params.Limit})
 	if err != nil {
 		return nil, err
@@ -31,6 +31,30 @@ func (s *Server) UpdateThread(ctx context.Context, req api.UpdateThreadRequestOb
 		return nil, err
 	}
 	return api.UpdateThread200JSONResponse(toThread(thread)), nil
+}
+
+func (s *Server) AssignThread(ctx context.Context, req api.AssignThreadRequestObject) (api.AssignThreadResponseObject, error) {
+	thread, err := s.chat.AssignThread(ctx, principalFrom(ctx), req.ThreadId, &req.Body.AssigneeId)
+	if err != nil {
+		return nil, err
+	}
+	return api.AssignThread200JSONResponse(toThread(thread)), nil
+}
+
+func (s *Server) UnassignThread(ctx context.Context, req api.UnassignThreadRequestObject) (api.UnassignThreadResponseObject, error) {
+	thread, err := s.chat.AssignThread(ctx, principalFrom(ctx), req.ThreadId, nil)
+	if err != nil {
+		return nil, err
+	}
+	return api.UnassignThread200JSONResponse(toThread(thread)), nil
+}
+
+func (s *Server) ListAdmins(ctx context.Context, _ api.ListAdminsRequestObject) (api.ListAdminsResponseObject, error) {
+	admins, err := s.chat.ListAdmins(ctx, principalFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return api.ListAdmins200JSONResponse{Items: each(admins, toPerson)}, nil
 }
 
 func (s *Server) MarkThreadRead(ctx context.Context, req api.MarkThreadReadRequestObject) (api.MarkThreadReadResponseObject, error) {

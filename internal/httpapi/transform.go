@@ -28,7 +28,7 @@ func fromOrderItem(it api.OrderItem) chat.Item {
 
 func toOrder(o chat.Order) api.Order {
 	return api.Order{
-		OrderId: o.ID, UserId: o.UserID, ThreadId: o.ThreadID, Status: api.OrderStatus(o.Status), TotalCents: o.TotalCents,
+		OrderId: o.ID, UserId: o.UserID, Customer: toCustomer(o.Customer), ThreadId: o.ThreadID, Status: api.OrderStatus(o.Status), TotalCents: o.TotalCents,
 		Items: each(o.Items, toOrderItem), StatusHistory: each(o.StatusHistory, toStatusChange),
 		CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
 	}
@@ -46,13 +46,15 @@ func toStatusChange(c chat.StatusChange) api.OrderStatusChange {
 
 func toThread(t chat.Thread) api.Thread {
 	out := api.Thread{
-		ThreadId: t.ThreadID, OrderId: t.OrderID, UserId: t.UserID, IsActive: t.IsActive,
+		ThreadId: t.ThreadID, OrderId: t.OrderID, UserId: t.UserID, Customer: toCustomer(t.Customer), Assignee: toAssignee(t.Assignee),
+		IsActive:  t.IsActive,
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), ClosedAt: utcPtr(t.ClosedAt),
 		UnreadCount: t.UnreadCount, LastReadMessageId: t.LastReadMessageID,
 	}
 	if m := t.LastMessage; m != nil {
 		out.LastMessage = &api.MessagePreview{
-			MessageId: m.ID, Owner: api.Owner(m.Owner), MessageContent: m.Content, HasMedia: m.HasMedia, CreatedAt: m.CreatedAt.UTC(),
+			MessageId: m.ID, Owner: api.Owner(m.Owner), Author: toPerson(m.Author), Visibility: api.MessageVisibility(m.Visibility),
+			MessageContent: m.Content, HasMedia: m.HasMedia, CreatedAt: m.CreatedAt.UTC(),
 		}
 	}
 	return out
@@ -61,6 +63,7 @@ func toThread(t chat.Thread) api.Thread {
 func toMessage(m chat.Message) api.Message {
 	out := api.Message{
 		MessageId: m.ID, ThreadId: m.ThreadID, MessageContent: m.Content, Owner: api.Owner(m.Owner), Seen: m.Seen,
+		Author: toPerson(m.Author), Visibility: api.MessageVisibility(m.Visibility),
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
 	}
 	if a := m.Media; a != nil {
@@ -69,6 +72,22 @@ func toMessage(m chat.Message) api.Message {
 		}
 	}
 	return out
+}
+
+func toPerson(p chat.Person) api.Person {
+	return api.Person{Id: p.ID, Role: api.Owner(p.Role), DisplayName: p.DisplayName}
+}
+
+func toCustomer(c chat.Customer) api.Customer {
+	return api.Customer{Id: c.ID, DisplayName: c.DisplayName, Email: c.Email}
+}
+
+// toAssignee is an assigned admin, or nil (the contract's null) for nobody.
+func toAssignee(p *chat.Person) *api.Assignee {
+	if p == nil {
+		return nil
+	}
+	return &api.Assignee{Id: p.ID, DisplayName: p.DisplayName}
 }
 
 func utcPtr(t *time.Time) *time.Time {

@@ -32,7 +32,8 @@ func (EventMeta) OrderUpdated(e chat.OrderUpdated) ([]byte, error) {
 
 func (EventMeta) MessagePosted(e chat.MessagePosted) ([]byte, error) {
 	return encodeMeta(api.MessageNewMeta{
-		MessageId: e.MessageID, Owner: api.Owner(e.Owner), CreatedAt: e.CreatedAt.UTC(), HasMedia: e.HasMedia, MessageContent: e.Content,
+		MessageId: e.MessageID, Owner: api.Owner(e.Owner), Author: toPerson(e.Author), Visibility: api.MessageVisibility(e.Visibility),
+		CreatedAt: e.CreatedAt.UTC(), HasMedia: e.HasMedia, MessageContent: e.Content,
 	})
 }
 
@@ -44,10 +45,17 @@ func (EventMeta) ThreadRead(e chat.ThreadRead) ([]byte, error) {
 	return encodeMeta(api.ThreadReadMeta{Reader: api.Owner(e.Reader), MessageId: e.MessageID, ReadAt: e.ReadAt.UTC()})
 }
 
+func (EventMeta) ThreadAssigned(e chat.ThreadAssigned) ([]byte, error) {
+	return encodeMeta(api.ThreadAssignedMeta{
+		Assignee: toAssignee(e.Assignee), PreviousAssignee: toAssignee(e.Previous), AssignedBy: toPerson(e.By), AssignedAt: e.AssignedAt.UTC(),
+	})
+}
+
 // eventMeta lists the generated *Meta types of the stored event types: encodeMeta takes
 // nothing else.
 type eventMeta interface {
-	api.OrderCreatedMeta | api.OrderUpdatedMeta | api.MessageNewMeta | api.ThreadClosedMeta | api.ThreadReadMeta
+	api.OrderCreatedMeta | api.OrderUpdatedMeta | api.MessageNewMeta | api.ThreadClosedMeta | api.ThreadReadMeta |
+		api.ThreadAssignedMeta
 }
 
 func encodeMeta[M eventMeta](meta M) ([]byte, error) {

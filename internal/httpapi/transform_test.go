@@ -37,8 +37,9 @@ func TestEveryEventTypeMatchesTheContract(t *testing.T) {
 	}
 	expect[*apiclient.MarkThreadReadResponse](t, http.StatusOK)(admin.api.MarkThreadReadWithResponse(ctx, order.ThreadId, apiclient.MarkThreadReadRequest{MessageId: said.MessageId}))
 	expect[*apiclient.UpdateOrderResponse](t, http.StatusOK)(admin.api.UpdateOrderWithResponse(ctx, order.OrderId, apiclient.UpdateOrderRequest{Status: apiclient.Shipped}))
+	expect[*apiclient.AssignThreadResponse](t, http.StatusOK)(admin.api.AssignThreadWithResponse(ctx, order.ThreadId, apiclient.AssignThreadRequest{AssigneeId: admin.Subject}))
 	expect[*apiclient.UpdateThreadResponse](t, http.StatusOK)(admin.api.UpdateThreadWithResponse(ctx, order.ThreadId, apiclient.UpdateThreadRequest{IsActive: false}))
-	const changes = 6
+	const changes = 7
 
 	streamEvent := doc.Components.Schemas["StreamEvent"].Value
 	for _, e := range stream.next(t, changes) {

@@ -79,6 +79,9 @@ func readUpload(r *multipart.Reader) (chat.NewMessage, error) {
 		case "owner":
 			owner := chat.Side(text) // chat refuses a side that is neither
 			m.Owner = &owner
+		case "visibility":
+			visibility := chat.Visibility(text) // chat refuses any other
+			m.Visibility = &visibility
 		default:
 			return m, fieldProblem(name, "unknown field")
 		}

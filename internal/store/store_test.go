@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
@@ -50,15 +51,7 @@ func TestMigrateBringsAnEmptyDatabaseToTheNewestSchema(t *testing.T) {
 
 func TestEveryMigrationRollsBackAndReapplies(t *testing.T) {
 	ctx := context.Background()
-	pool, err := Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	db := stdlib.OpenDBFromPool(pool)
-	defer db.Close()
-
-	p := provider(t, db)
+	pool, p := unmigrated(t)
 	if _, err := p.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +84,19 @@ func TestConstraintsRejectAThreadWithoutItsOrder(t *testing.T) {
 	if err == nil {
 		t.Fatal("a thread for a missing order was accepted")
 	}
+}
+
+// unmigrated is an empty database and the migrations' provider for it, both closed when t ends.
+func unmigrated(t *testing.T) (*pgxpool.Pool, *goose.Provider) {
+	t.Helper()
+	pool, err := Open(context.Background(), testdb.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	db := stdlib.OpenDBFromPool(pool)
+	t.Cleanup(func() { db.Close() })
+	return pool, provider(t, db)
 }
 
 func provider(t *testing.T, db *sql.DB) *goose.Provider {

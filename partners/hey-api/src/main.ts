@@ -8,7 +8,9 @@ import { basename } from 'node:path';
 import { type Client, createClient } from '../generated/client';
 import {
   createMessage,
+  assignThread,
   createOrder,
+  listAdmins,
   listEvents,
   listNotifications,
   markThreadRead,
@@ -73,7 +75,7 @@ function handle(event: Event | Notification, from: string): ResourceType | undef
     case 'messages.new':
       check(event.resource === 'messages', `${event.id}: resource ${event.resource}`);
       check(typeof event.data.meta.truncated === 'boolean', `${event.id}: truncated is not a boolean`);
-      log(`${from} #${event.id} ${event.data.meta.owner} wrote in ${event.data.thread_id} (media: ${event.data.meta.has_media})`);
+      log(`${from} #${event.id} ${event.data.meta.author.display_name} (${event.data.meta.owner}) wrote a ${event.data.meta.visibility} message in ${event.data.thread_id} (media: ${event.data.meta.has_media})`);
       return event.resource_type;
     case 'threads.closed':
       check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
@@ -82,6 +84,10 @@ function handle(event: Event | Notification, from: string): ResourceType | undef
     case 'threads.read':
       check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
       log(`${from} #${event.id} ${event.data.meta.reader} read ${event.data.thread_id} up to ${event.data.meta.message_id}`);
+      return event.resource_type;
+    case 'threads.assigned':
+      check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
+      log(`${from} #${event.id} ${event.data.meta.assigned_by.display_name} assigned ${event.data.thread_id} to ${event.data.meta.assignee?.display_name ?? 'nobody'}`);
       return event.resource_type;
     default: {
       const unknown: never = event;
@@ -175,6 +181,7 @@ async function replayOverSse(client: Client, feed: Feed): Promise<void> {
         case 'messages.new':
         case 'threads.closed':
         case 'threads.read':
+        case 'threads.assigned':
           streamed.push(`${event.id} ${event.resource_type}`);
           break;
         default: {
@@ -269,6 +276,20 @@ async function main(): Promise<void> {
   const withMedia = await adminFeed.next('messages.new', (e) => e.data.meta.message_id === uploaded.data.message_id);
   check(withMedia.data.meta.has_media && withMedia.data.meta.owner === 'user', 'messages.new of the upload: has_media/owner');
 
+  // The admin takes the thread (threads.assigned, admins only) and leaves a note for the
+  // team (admins only: the customer's feed never carries it).
+  const team = await listAdmins({ client: admin });
+  if (team.error) throw new Error(`listAdmins: ${team.response.status} ${team.error.type}`);
+  const me = team.data.items[0];
+  check(me?.role === 'admin', 'listAdmins: no admin');
+  const assigned = await assignThread({ client: admin, path: { thread_id: order.thread_id }, body: { assignee_id: me.id } });
+  if (assigned.error) throw new Error(`assignThread: ${assigned.response.status} ${assigned.error.type}`);
+  check(assigned.data.assignee?.id === me.id, `assignThread: assignee ${assigned.data.assignee?.id}`);
+  await adminFeed.next('threads.assigned', (e) => e.data.thread_id === order.thread_id && e.data.meta.assignee?.id === me.id);
+  const noted = await createMessage({ client: admin, body: { thread_id: order.thread_id, message_content: 'Checked with the warehouse.', visibility: 'internal' } });
+  if (noted.error) throw new Error(`createMessage (note): ${noted.response.status} ${noted.error.type}`);
+  await adminFeed.next('messages.new', (e) => e.data.meta.message_id === noted.data.message_id && e.data.meta.visibility === 'internal');
+
   // The admin moves the order on and closes the thread; the user's feed says so.
   const shipped = await updateOrder({ client: admin, path: { order_id: order.order_id }, body: { status: 'paid' } });
   if (shipped.error) throw new Error(`updateOrder: ${shipped.response.status} ${shipped.error.type}`);
@@ -297,7 +318,7 @@ async function main(): Promise<void> {
   await replayOverSse(admin, adminFeed);
 
   // Every event type was read from the feed and handled by its own case.
-  const all: ResourceType[] = ['orders.created', 'orders.updated', 'messages.new', 'threads.closed', 'threads.read'];
+  const all: ResourceType[] = ['orders.created', 'orders.updated', 'messages.new', 'threads.closed', 'threads.read', 'threads.assigned'];
   const missing = all.filter((t) => !adminFeed.handled.has(t));
   check(missing.length === 0, `the admin feed never handled ${missing.join(', ')}`);
   // A type added to the spec later is skipped at run time, not a crash.

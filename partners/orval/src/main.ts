@@ -10,6 +10,8 @@ import {
   createOrder,
   type Event,
   type EventList,
+  assignThread,
+  listAdmins,
   listEvents,
   listNotifications,
   markThreadRead,
@@ -76,7 +78,7 @@ function handle(event: Event | Notification, from: string): ResourceType | undef
     case 'messages.new':
       check(event.resource === 'messages', `${event.id}: resource ${event.resource}`);
       check(typeof event.data.meta.truncated === 'boolean', `${event.id}: truncated is not a boolean`);
-      log(`${from} #${event.id} ${event.data.meta.owner} wrote in ${event.data.thread_id} (media: ${event.data.meta.has_media})`);
+      log(`${from} #${event.id} ${event.data.meta.author.display_name} (${event.data.meta.owner}) wrote a ${event.data.meta.visibility} message in ${event.data.thread_id} (media: ${event.data.meta.has_media})`);
       return event.resource_type;
     case 'threads.closed':
       check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
@@ -85,6 +87,10 @@ function handle(event: Event | Notification, from: string): ResourceType | undef
     case 'threads.read':
       check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
       log(`${from} #${event.id} ${event.data.meta.reader} read ${event.data.thread_id} up to ${event.data.meta.message_id}`);
+      return event.resource_type;
+    case 'threads.assigned':
+      check(event.resource === 'threads', `${event.id}: resource ${event.resource}`);
+      log(`${from} #${event.id} ${event.data.meta.assigned_by.display_name} assigned ${event.data.thread_id} to ${event.data.meta.assignee?.display_name ?? 'nobody'}`);
       return event.resource_type;
     default: {
       const unknown: never = event;
@@ -217,6 +223,20 @@ async function main(): Promise<void> {
   const withMedia = await adminFeed.next('messages.new', (e) => e.data.meta.message_id === uploaded.data.message_id);
   check(withMedia.data.meta.has_media && withMedia.data.meta.owner === 'user', 'messages.new of the upload: has_media/owner');
 
+  // The admin takes the thread (threads.assigned, admins only) and leaves a note for the
+  // team (admins only: the customer's feed never carries it).
+  const team = await listAdmins(admin);
+  if (team.status !== 200) unexpected('listAdmins', team);
+  const me = team.data.items[0];
+  check(me?.role === 'admin', 'listAdmins: no admin');
+  const assigned = await assignThread(order.thread_id, { assignee_id: me.id }, admin);
+  if (assigned.status !== 200) unexpected('assignThread', assigned);
+  check(assigned.data.assignee?.id === me.id, `assignThread: assignee ${assigned.data.assignee?.id}`);
+  await adminFeed.next('threads.assigned', (e) => e.data.thread_id === order.thread_id && e.data.meta.assignee?.id === me.id);
+  const noted = await createMessage({ thread_id: order.thread_id, message_content: 'Checked with the warehouse.', visibility: 'internal' }, admin);
+  if (noted.status !== 201) unexpected('createMessage (note)', noted);
+  await adminFeed.next('messages.new', (e) => e.data.meta.message_id === noted.data.message_id && e.data.meta.visibility === 'internal');
+
   // The admin moves the order on and closes the thread; the user's feed says so.
   const paid = await updateOrder(order.order_id, { status: 'paid' }, admin);
   if (paid.status !== 200) unexpected('updateOrder', paid);
@@ -242,7 +262,7 @@ async function main(): Promise<void> {
   for (const n of notifications.data.items) handle(n, 'user notification');
 
   // Every event type was read from the feed and handled by its own case.
-  const all: ResourceType[] = ['orders.created', 'orders.updated', 'messages.new', 'threads.closed', 'threads.read'];
+  const all: ResourceType[] = ['orders.created', 'orders.updated', 'messages.new', 'threads.closed', 'threads.read', 'threads.assigned'];
   const missing = all.filter((t) => !adminFeed.handled.has(t));
   check(missing.length === 0, `the admin feed never handled ${missing.join(', ')}`);
   // A type added to the spec later is skipped at run time, not a crash.
