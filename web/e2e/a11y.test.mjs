@@ -1,6 +1,7 @@
 // Accessibility checked by a tool (issue 12): axe-core runs on every page, for a customer
-// and an admin, with the bell open and with the chat open, at 1280 px and at 360 px (and in
-// the dark colour scheme), and
+// and an admin, with the bell open and with the chat open (an admin's also writing a note,
+// and the inbox with an assign menu open), at 1280 px and at 360 px (and in the dark
+// colour scheme), and
 // must report no serious or critical violation (color-contrast, 4.5:1, included).
 // Run with `node --test web/e2e/a11y.test.mjs` after `make build`.
 import assert from 'node:assert/strict';
@@ -44,6 +45,9 @@ describe('accessibility: axe-core on every page, both roles (issue 12)', () => {
     browser = await launchBrowser();
     userToken = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'ada@example.com' });
     adminToken = await server.mintToken({ sub: randomUUID(), role: 'admin', email: 'support@example.com' });
+    // A colleague who has used the API: the assign menu lists them (GET /admins).
+    const colleague = await server.mintToken({ sub: randomUUID(), role: 'admin', email: 'bo@example.com', name: 'Bo Diddley' });
+    await api(server.baseUrl, colleague, 'GET', '/admins');
     order = await api(server.baseUrl, userToken, 'POST', '/orders', {
       items: [
         { name: 'Blue mug', quantity: 2, unit_price_cents: 1250 },
@@ -57,6 +61,12 @@ describe('accessibility: axe-core on every page, both roles (issue 12)', () => {
     const answer = await api(server.baseUrl, adminToken, 'POST', '/messages', {
       thread_id: order.thread_id,
       message_content: 'Tomorrow.',
+    });
+    // A note: the admin's chat shows it in its own colours (the customer's never gets it).
+    await api(server.baseUrl, adminToken, 'POST', '/messages', {
+      thread_id: order.thread_id,
+      message_content: 'Goes with the morning van.',
+      visibility: 'internal',
     });
     // Both sides have read: "seen" ticks on both bubbles.
     await api(server.baseUrl, adminToken, 'POST', `/threads/${order.thread_id}/read`, { message_id: question.message_id });
@@ -92,6 +102,11 @@ describe('accessibility: axe-core on every page, both roles (issue 12)', () => {
     ...(role === 'admin'
       ? [
           [
+            'order, chat open, writing a note',
+            (p) => p.getByRole('button', { name: 'Note', exact: true }).click(),
+            '.composer--note .composer-hint',
+          ],
+          [
             'order, chat open, confirming a close',
             (p) => p.getByRole('button', { name: 'Close thread' }).click(),
             'text=Confirm close',
@@ -113,6 +128,15 @@ describe('accessibility: axe-core on every page, both roles (issue 12)', () => {
       '[role="menu"]',
     ],
     ['inbox', (p) => p.goto(`${server.baseUrl}/inbox`), role === 'admin' ? '.list-card' : 'h1'],
+    ...(role === 'admin'
+      ? [
+          [
+            'inbox, assign menu open',
+            (p) => p.locator('.list-card .assign-button').first().click(),
+            '.assign [role="menuitemradio"]:has-text("Bo Diddley")',
+          ],
+        ]
+      : []),
     ['bell open', (p) => p.getByRole('button', { name: /^Notifications/ }).click(), '[role="menu"]'],
     ['signed-in sign-in page', (p) => p.goto(`${server.baseUrl}/signin`), 'text=Signed in as'],
     ['unknown page', (p) => p.goto(`${server.baseUrl}/no-such-page`), 'h1'],

@@ -48,7 +48,7 @@ describe('quiet notifications', () => {
     server = await startServer();
     browser = await launchBrowser();
     userToken = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'quiet@example.com' });
-    adminToken = await server.mintToken({ sub: randomUUID(), role: 'admin', email: 'support@example.com' });
+    adminToken = await server.mintToken({ sub: randomUUID(), role: 'admin', email: 'support@example.com', name: 'Sam Rivera' });
     order = await api(server.baseUrl, userToken, 'POST', '/orders', {
       items: [{ name: 'Teapot', quantity: 1, unit_price_cents: 3200 }],
     });
@@ -71,7 +71,7 @@ describe('quiet notifications', () => {
 
     for (const when of ['live', 'after a reload']) {
       await openBell(user);
-      await entries(user).first().getByText('Support: Yes, it is.').waitFor();
+      await entries(user).first().getByText('Sam Rivera (Support): Yes, it is.').waitFor();
       const texts = await entries(user).allTextContents();
       assert.equal(texts.length, 1, `${when}: bell entries ${JSON.stringify(texts)}`);
       assert.doesNotMatch(texts.join('\n'), /Seen|read your messages/, when);
@@ -92,7 +92,7 @@ describe('quiet notifications', () => {
     await user.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
     await openBell(user);
     const ofOrder = entries(user).filter({ hasText: `Order ${shortId(order.order_id)}` });
-    await ofOrder.first().getByText('Support: It ships tomorrow.').waitFor();
+    await ofOrder.first().getByText('Sam Rivera (Support): It ships tomorrow.').waitFor();
     assert.equal(await ofOrder.count(), 1, 'one entry for the thread');
     assert.match(await ofOrder.first().textContent(), /3 new messages/);
     assert.match(await ofOrder.first().getAttribute('class'), /is-unread/);
@@ -119,7 +119,7 @@ describe('quiet notifications', () => {
     const other = await signedInPage(browser, server.baseUrl, userToken);
     try {
       await openBell(other);
-      await entries(other).first().getByText('Support: It ships tomorrow.').waitFor();
+      await entries(other).first().getByText('Sam Rivera (Support): It ships tomorrow.').waitFor();
       assert.equal(await other.locator('.bell-item.is-unread').count(), 0);
       assert.equal(await bell(other).getAttribute('aria-label'), 'Notifications');
       await screenshot(other, 'bell-read-in-other-tab');
@@ -138,7 +138,7 @@ describe('quiet notifications', () => {
     await waitForLive(user);
     await user.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
     await openBell(user);
-    await user.getByRole('menu').getByText('Support: Paid, thanks!').waitFor();
+    await user.getByRole('menu').getByText('Sam Rivera (Support): Paid, thanks!').waitFor();
     // The status change and the message of one thread are one entry, with a count.
     const ofSecond = entries(user).filter({ hasText: `Order ${shortId(second.order_id)}` });
     assert.equal(await ofSecond.count(), 1, 'one entry for the second order');

@@ -49,8 +49,13 @@ describe('orderchat in the browser', () => {
     await clearResults();
     server = await startServer();
     browser = await launchBrowser();
-    userToken = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'ada@example.com' });
-    const adminToken = await server.mintToken({ sub: randomUUID(), role: 'admin', email: 'support@example.com' });
+    userToken = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'ada@example.com', name: 'Ada Byron' });
+    const adminToken = await server.mintToken({
+      sub: randomUUID(),
+      role: 'admin',
+      email: 'support@example.com',
+      name: 'Sam Rivera',
+    });
     [user, admin] = await Promise.all([
       signedInPage(browser, server.baseUrl, userToken),
       signedInPage(browser, server.baseUrl, adminToken),
@@ -65,8 +70,9 @@ describe('orderchat in the browser', () => {
   it('signs in from the link without leaving the token in the URL', TIMEOUT, async () => {
     assert.equal(await user.evaluate(() => location.href), `${server.baseUrl}/orders`);
     assert.equal(await user.evaluate(() => sessionStorage.getItem('orderchat.token')), userToken);
-    await user.getByText('ada@example.com').waitFor();
-    await admin.getByText('support@example.com').waitFor();
+    // The header names the viewer by the token's `name` claim.
+    await user.locator('.who', { hasText: 'Ada Byron' }).waitFor();
+    await admin.locator('.who', { hasText: 'Sam Rivera' }).waitFor();
     await user.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 
@@ -97,9 +103,12 @@ describe('orderchat in the browser', () => {
 
     await bubble(user, 'Hello Ada').waitFor();
     assert.match(await bubble(user, 'Hello Ada').getAttribute('class'), /bubble--admin/);
+    assert.equal(await bubble(user, 'Hello Ada').locator('.bubble-author').textContent(), 'Sam Rivera (Support)');
 
     await send(user, 'Thanks! When will it ship?');
     await bubble(admin, 'When will it ship?').waitFor();
+    assert.equal(await bubble(admin, 'When will it ship?').locator('.bubble-author').textContent(), 'Ada Byron');
+    assert.equal(await bubble(user, 'When will it ship?').locator('.bubble-author').textContent(), 'You');
     // The admin's open panel marks it read: the customer's tick turns to "seen".
     await bubble(user, 'When will it ship?').locator('.delivery--seen').waitFor();
     assert.equal(await bubble(user, 'When will it ship?').count(), 1);
@@ -117,7 +126,7 @@ describe('orderchat in the browser', () => {
     await user.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
     await bell(user).click();
     const newest = bellEntries(user).first();
-    await newest.getByText('Support: Your parcel has shipped.').waitFor();
+    await newest.getByText('Sam Rivera (Support): Your parcel has shipped.').waitFor();
     assert.match(await newest.textContent(), /New Message/);
     assert.match(await newest.getAttribute('class'), /is-unread/);
     await screenshot(user, 'user-bell-open');
@@ -258,7 +267,7 @@ describe('orderchat in the browser', () => {
   });
 
   it('lists threads in the admin inbox, newest activity first, with unread counts', TIMEOUT, async () => {
-    const other = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'grace@example.com' });
+    const other = await server.mintToken({ sub: randomUUID(), role: 'user', email: 'grace@example.com', name: 'Grace Hopper' });
     const order = await api(server.baseUrl, other, 'POST', '/orders', {
       items: [{ name: 'Green tea', quantity: 3, unit_price_cents: 450 }],
     });
@@ -271,11 +280,14 @@ describe('orderchat in the browser', () => {
     const rows = admin.locator('.list-card');
     await rows.first().getByText(`Order ${order.order_id.slice(0, 8)}`).waitFor();
     await rows.first().getByLabel('1 unread').waitFor();
+    // Customers by name, never by id.
+    await rows.first().locator('.list-card-title', { hasText: 'Grace Hopper' }).waitFor();
+    await rows.nth(1).locator('.list-card-title', { hasText: 'Ada Byron' }).waitFor();
     await rows.nth(1).getByText(`Order ${orderId.slice(0, 8)}`).waitFor();
     await rows.nth(1).getByText('closed').waitFor();
 
     await bell(admin).click();
-    await bellEntries(admin).first().getByText('Customer: Can I change the delivery address?').waitFor();
+    await bellEntries(admin).first().getByText('Grace Hopper: Can I change the delivery address?').waitFor();
     await publishScreenshot(await screenshot(admin, 'admin-inbox-bell'), 'admin-inbox-bell.png');
     await admin.keyboard.press('Escape');
   });

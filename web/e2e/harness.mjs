@@ -89,9 +89,9 @@ export async function startServer() {
   return {
     baseUrl,
     output: () => output,
-    /** A development JWT signed with this server's secret. */
-    async mintToken({ sub, role, email }) {
-      const args = ['token', '--dev', '--sub', sub, '--role', role, '--email', email];
+    /** A development JWT signed with this server's secret; `name` is the name others see (optional). */
+    async mintToken({ sub, role, email, name }) {
+      const args = ['token', '--dev', '--sub', sub, '--role', role, '--email', email, ...(name ? ['--name', name] : [])];
       const { stdout } = await promisify(execFile)(binary, args, { cwd: dir });
       return stdout.trim();
     },

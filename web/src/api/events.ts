@@ -61,6 +61,7 @@ const KNOWN_EVENT_TYPES: Record<KnownEventType, true> = {
   'messages.new': true,
   'threads.closed': true,
   'threads.read': true,
+  'threads.assigned': true,
 };
 const STREAM_CONTROL_TYPES: Record<StreamControlType, true> = {
   'stream.reset': true,
@@ -132,6 +133,8 @@ export function messageOfEvent(event: EventOf<'messages.new'>): Message {
     thread_id: event.data.thread_id,
     message_content: meta.message_content,
     owner: meta.owner,
+    author: meta.author,
+    visibility: meta.visibility,
     created_at: meta.created_at,
     updated_at: meta.created_at,
     media: null,

@@ -7,8 +7,7 @@ import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 
 import { isKnownEvent, messageOfEvent, type AnyEvent } from './events.ts';
 import { messageKeys, notificationKeys, orderKeys, threadKeys } from './queryKeys.ts';
-import type { EventOf, Message, Order, Page, Thread } from './schema.ts';
-
+import type { Assignee, EventOf, Message, Order, Page, Thread } from './schema.ts';
 
 /**
  * The stream missed something, or may have (a `stream.reset`, a reconnect
@@ -36,7 +35,7 @@ export function applyEventToCache(client: QueryClient, event: AnyEvent): void {
       // The event carries at most ~2 KB of text and no attachment details: read the page again.
       if (meta.truncated || meta.has_media) void client.invalidateQueries({ queryKey: key });
       else client.setQueryData<InfiniteData<Page<Message>>>(key, (data) => data && withMessage(data, messageOfEvent(event)));
-      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      void client.invalidateQueries(threadKeys.inboxes());
       return;
     }
     case 'threads.closed': {
@@ -44,17 +43,37 @@ export function applyEventToCache(client: QueryClient, event: AnyEvent): void {
       client.setQueryData<Page<Thread>>(threadKeys.ofOrder(event.data.order_id), (page) =>
         page && { ...page, items: page.items.map((t) => ({ ...t, is_active: false, closed_at: t.closed_at ?? closedAt })) },
       );
-      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      void client.invalidateQueries(threadKeys.inboxes());
       return;
     }
     case 'threads.read':
       // Unread counts and "seen" ticks: the open chat applies the event itself,
       // so its queries are only marked stale (read again when next shown).
-      void client.invalidateQueries({ queryKey: threadKeys.inbox(), exact: true });
+      void client.invalidateQueries(threadKeys.inboxes());
       void client.invalidateQueries({ queryKey: threadKeys.ofOrder(event.data.order_id), refetchType: 'none' });
       void client.invalidateQueries({ queryKey: messageKeys.history(event.data.thread_id), refetchType: 'none' });
       return;
+    case 'threads.assigned':
+      // Every admin's stream carries it (openapi.yaml: ThreadAssignedEvent): the inbox row and
+      // the chat header show the new assignee; "Mine" and "Unassigned" gain or lose the thread.
+      setAssigneeInCache(client, event.data.thread_id, event.data.meta.assignee);
+      void client.invalidateQueries(threadKeys.inboxes('filtered'));
+      return;
   }
+}
+
+/** Sets a thread's assignee wherever it is cached: its order's thread and every inbox list. */
+export function setAssigneeInCache(client: QueryClient, threadId: string, assignee: Assignee): void {
+  const patch = (thread: Thread): Thread =>
+    thread.thread_id === threadId && thread.assignee?.id !== assignee?.id ? { ...thread, assignee } : thread;
+  const patchPage = (page: Page<Thread>): Page<Thread> =>
+    page.items.some((t) => patch(t) !== t) ? { ...page, items: page.items.map(patch) } : page;
+  // An order's thread is one page (useQuery); an inbox list is an infinite query.
+  client.setQueriesData<Page<Thread> | InfiniteData<Page<Thread>>>({ queryKey: threadKeys.all() }, (data) => {
+    if (!data || !('pages' in data)) return data && patchPage(data);
+    const pages = data.pages.map(patchPage);
+    return pages.some((page, i) => page !== data.pages[i]) ? { ...data, pages } : data;
+  });
 }
 
 /** Puts a message the server confirmed (a send's answer) into its thread's cached history. */

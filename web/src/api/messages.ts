@@ -100,8 +100,12 @@ export function useMessageHistory(threadId: string): MessageHistory {
   };
 }
 
-/** The body the chat always sends: with a client-chosen message_id, posting again returns the stored message. */
-export type NewMessage = Required<Pick<CreateMessageRequest, 'thread_id' | 'message_content' | 'message_id'>>;
+/**
+ * The body the chat always sends: with a client-chosen message_id, posting again returns the
+ * stored message; `visibility: 'internal'` makes it a note (admins only).
+ */
+export type NewMessage = Required<Pick<CreateMessageRequest, 'thread_id' | 'message_content' | 'message_id'>> &
+  Pick<CreateMessageRequest, 'visibility'>;
 
 /** How long a send may take before the bubble offers "Retry". */
 const SEND_TIMEOUT_MS = 30_000;

@@ -14,6 +14,13 @@ export type OrderStatus = Schemas['OrderStatus'];
 export type Thread = Schemas['Thread'];
 export type Message = Schemas['Message'];
 export type Owner = Schemas['Owner'];
+export type Person = Schemas['Person'];
+export type Customer = Schemas['Customer'];
+/** The admin handling a thread, or null (users always get null). */
+export type Assignee = Schemas['Assignee'];
+export type MessageVisibility = Schemas['MessageVisibility'];
+/** listThreads' `assignee` filter (admins): theirs, or the unassigned ones. */
+export type InboxFilter = NonNullable<NonNullable<paths['/threads']['get']['parameters']['query']>['assignee']>;
 export type Problem = Schemas['Problem'];
 export type ProblemType = Schemas['ProblemType'];
 export type CreateMessageRequest = Schemas['CreateMessageRequest'];

@@ -50,7 +50,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   }, [pages.error]);
 
   useLiveEvent((event) => {
-    if (notifies(event, viewer.role, ownActions)) {
+    if (notifies(event, viewer, ownActions)) {
       dispatch({ type: 'received', notification: notificationFromEvent(event) });
     }
   });

@@ -9,9 +9,16 @@ function jwt(claims: object): string {
 }
 
 describe('readToken', () => {
-  it('reads sub, email, role and exp', () => {
-    const session = readToken(jwt({ sub: 'u-1', email: 'zoë@example.com', role: 'admin', exp: 2_000_000_000 }));
-    expect(session?.viewer).toEqual({ id: 'u-1', email: 'zoë@example.com', role: 'admin', expiresAt: 2_000_000_000_000 });
+  it('reads sub, email, name, role and exp', () => {
+    const session = readToken(jwt({ sub: 'u-1', email: 'zoë@example.com', name: 'Zoë Adams', role: 'admin', exp: 2_000_000_000 }));
+    expect(session?.viewer).toEqual({
+      id: 'u-1',
+      email: 'zoë@example.com',
+      name: 'Zoë Adams',
+      role: 'admin',
+      expiresAt: 2_000_000_000_000,
+    });
+    expect(readToken(jwt({ sub: 'u-1', name: '', exp: 1 }))?.viewer.name).toBeNull();
   });
 
   it('treats a token without a role as a user', () => {

@@ -7,6 +7,8 @@ export interface Viewer {
   /** The principal's UUID (`sub`). */
   id: string;
   email: string | null;
+  /** The `name` claim: how others see this person (openapi.yaml, `Person`). */
+  name: string | null;
   /** `admin` or `user`; a token without a role is a user's. */
   role: Owner;
   /** Expiry, epoch milliseconds. */
@@ -36,13 +38,14 @@ export function readToken(token: string): Session | null {
     return null;
   }
   if (typeof claims !== 'object' || claims === null) return null;
-  const { sub, email, role, exp } = claims as Record<string, unknown>;
+  const { sub, email, name, role, exp } = claims as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '' || typeof exp !== 'number') return null;
   return {
     token: token.trim(),
     viewer: {
       id: sub,
       email: typeof email === 'string' ? email : null,
+      name: typeof name === 'string' && name !== '' ? name : null,
       role: role === 'admin' ? 'admin' : 'user',
       expiresAt: exp * 1000,
     },

@@ -1,6 +1,7 @@
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 
 import { useSessionContext, useSession } from '../app/session.tsx';
+import { viewerAsPerson } from '../lib/people.ts';
 import { NotificationBell } from './NotificationBell.tsx';
 import { StreamIndicator } from './StreamIndicator.tsx';
 
@@ -8,6 +9,7 @@ export function AppHeader() {
   const { viewer } = useSession();
   const { signOut } = useSessionContext();
   const navigate = useNavigate();
+  const name = viewerAsPerson(viewer).display_name;
 
   return (
     <header className="app-header">
@@ -24,8 +26,8 @@ export function AppHeader() {
       <div className="header-tools">
         <StreamIndicator />
         <NotificationBell />
-        <span className="who" title={viewer.email ?? viewer.id}>
-          <span className="who-email">{viewer.email ?? viewer.id}</span>
+        <span className="who" title={viewer.email ?? name}>
+          <span className="who-name">{name}</span>
           <span className={`role-chip role-chip--${viewer.role}`}>{viewer.role}</span>
         </span>
         <button

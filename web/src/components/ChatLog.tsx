@@ -2,7 +2,7 @@
 // in view, and reveals older ones on scroll-up (or "Load older messages").
 import { useLayoutEffect, useRef, useState } from 'react';
 
-import type { Owner } from '../api/schema.ts';
+import type { Viewer } from '../auth/token.ts';
 import type { TimelineItem } from '../state/chatTimeline.ts';
 import { formatClock } from '../lib/format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
@@ -14,7 +14,7 @@ const STICKY_PX = 48;
 
 interface ChatLogProps {
   items: TimelineItem[];
-  viewerSide: Owner;
+  viewer: Viewer;
   /** Some older messages were not loaded at all (see walkMessages). */
   droppedOlder: boolean;
   visible: boolean;
@@ -23,7 +23,7 @@ interface ChatLogProps {
   onDiscard: (messageId: string) => void;
 }
 
-export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, onRetry, onDiscard }: ChatLogProps) {
+export function ChatLog({ items, viewer, droppedOlder, visible, labelledBy, onRetry, onDiscard }: ChatLogProps) {
   const [shown, setShown] = useState(WINDOW);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -31,6 +31,7 @@ export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, 
   const rendered = items.slice(-shown);
   const hiddenOlder = items.length - rendered.length;
   const last = items.at(-1);
+  const viewerSide = viewer.role;
 
   const revealOlder = () => {
     const log = logRef.current;
@@ -82,7 +83,7 @@ export function ChatLog({ items, viewerSide, droppedOlder, visible, labelledBy, 
             <MessageBubble
               key={item.entry.message.message_id}
               entry={item.entry}
-              viewerSide={viewerSide}
+              viewer={viewer}
               onRetry={onRetry}
               onDiscard={onDiscard}
             />

@@ -9,9 +9,10 @@ import { useSession } from '../app/session.tsx';
 import { useChatThread } from '../hooks/useChatThread.ts';
 import { shortId } from '../lib/format.ts';
 import { timelineOf, unreadCount } from '../state/chatTimeline.ts';
+import { AssignMenu } from './AssignMenu.tsx';
 import { ChatLog } from './ChatLog.tsx';
 import { Composer } from './Composer.tsx';
-import { ChatIcon, CloseIcon, MinimizeIcon } from './icons.tsx';
+import { ChatIcon, ChevronDownIcon, CloseIcon } from './icons.tsx';
 
 interface ChatWidgetProps {
   order: Order;
@@ -69,7 +70,8 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
     }
   };
 
-  const counterpart = viewer.role === 'admin' ? 'the customer' : 'support';
+  const isAdmin = viewer.role === 'admin';
+  const counterpart = isAdmin ? order.customer.display_name : 'support';
   return (
     <div className="chat-dock">
       <section
@@ -83,11 +85,12 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
             <h2 id={titleId} className="chat-title">
               Chat · Order {shortId(order.order_id)}
             </h2>
-            <p className="chat-subtitle">{state.isClosed ? 'Closed' : `With ${counterpart}`}</p>
+            <p className="chat-subtitle">{state.isClosed ? `Closed · with ${counterpart}` : `With ${counterpart}`}</p>
           </div>
-          {viewer.role === 'admin' && !state.isClosed && <CloseThreadButton onClose={chat.closeThread} />}
+          {isAdmin && chat.thread && <AssignMenu thread={chat.thread} compact />}
+          {isAdmin && !state.isClosed && <CloseThreadButton onClose={chat.closeThread} />}
           <button type="button" className="icon-button chat-minimize" aria-label="Minimize chat" onClick={minimize}>
-            <MinimizeIcon />
+            <ChevronDownIcon />
           </button>
         </header>
         {chat.loadError && (
@@ -103,7 +106,7 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
         )}
         <ChatLog
           items={items}
-          viewerSide={viewer.role}
+          viewer={viewer}
           droppedOlder={state.droppedOlder}
           visible={expanded}
           labelledBy={titleId}
@@ -120,6 +123,7 @@ export function ChatWidget({ order, expanded, onExpandedChange }: ChatWidgetProp
           onSend={chat.send}
           inputRef={inputRef}
           draftKey={order.order_id}
+          canWriteNotes={isAdmin}
         />
       </section>
       <button

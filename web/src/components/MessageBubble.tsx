@@ -1,14 +1,11 @@
-// One chat bubble: customers' on the left, support's on the right.
-import type { Owner } from '../api/schema.ts';
+// One chat bubble: customers' on the left, support's on the right, each with its
+// author's name; an internal note (admins only) unmistakably marked as one.
+import type { Viewer } from '../auth/token.ts';
 import type { ChatMessage } from '../state/chatTimeline.ts';
 import { formatClock } from '../lib/format.ts';
+import { authorLabel } from '../lib/people.ts';
 import { AttachmentView } from './AttachmentView.tsx';
-import { ClockIcon } from './icons.tsx';
-
-function authorName(owner: Owner, viewerSide: Owner): string {
-  if (owner === viewerSide) return 'You';
-  return owner === 'admin' ? 'Support' : 'Customer';
-}
+import { ClockIcon, LockIcon } from './icons.tsx';
 
 function DeliveryMark({ entry }: { entry: ChatMessage }) {
   const [glyph, label] =
@@ -29,23 +26,31 @@ function DeliveryMark({ entry }: { entry: ChatMessage }) {
 
 interface MessageBubbleProps {
   entry: ChatMessage;
-  viewerSide: Owner;
+  viewer: Viewer;
   onRetry: (messageId: string) => void;
   onDiscard: (messageId: string) => void;
 }
 
-export function MessageBubble({ entry, viewerSide, onRetry, onDiscard }: MessageBubbleProps) {
+export function MessageBubble({ entry, viewer, onRetry, onDiscard }: MessageBubbleProps) {
   const { message } = entry;
-  const mine = message.owner === viewerSide;
+  const mine = message.owner === viewer.role;
+  const note = message.visibility === 'internal';
   const hasAttachment = Boolean(entry.attachment ?? message.media);
   return (
     <li className={`bubble-row bubble-row--${message.owner}`}>
       <div
-        className={`bubble bubble--${message.owner}`}
+        className={`bubble bubble--${message.owner}${note ? ' bubble--note' : ''}`}
         data-message-id={message.message_id}
         data-delivery={entry.delivery}
       >
-        <span className="bubble-author">{authorName(message.owner, viewerSide)}</span>
+        {note ? (
+          <span className="bubble-author bubble-note-label">
+            <LockIcon size={12} />
+            Internal note · {message.author.display_name}
+          </span>
+        ) : (
+          <span className="bubble-author">{authorLabel(message.author, viewer)}</span>
+        )}
         {hasAttachment && <AttachmentView entry={entry} />}
         {message.message_content && <p className="bubble-text">{message.message_content}</p>}
         <span className="bubble-meta">

@@ -1,13 +1,12 @@
-// The header bell: a menu button (WAI-ARIA APG "Menu Button") listing the
-// latest notifications, a thread's new messages collapsed into one entry with
-// a count, under a header holding "Mark all read". Enter/Space/ArrowDown open
-// it on the first notification, ArrowUp on the last; arrows, Home and End move
-// (Mark all read is the first item); Escape closes it and returns focus to the
-// bell; Tab closes it and moves on.
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+// The header bell: a menu button (hooks/useMenuButton.ts) listing the latest
+// notifications, a thread's new messages collapsed into one entry with a count, under a
+// header holding "Mark all read". Opening it focuses the first notification (ArrowUp: the
+// last); Mark all read is the first item.
 import { useNavigate } from 'react-router-dom';
 
 import { useNotifications } from '../app/notifications.tsx';
+import { useSession } from '../app/session.tsx';
+import { useMenuButton } from '../hooks/useMenuButton.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { formatRelativeTime } from '../lib/relativeTime.ts';
 import {
@@ -20,83 +19,19 @@ import {
 } from '../state/notifications.ts';
 import { BellIcon } from './icons.tsx';
 
+/** The first notification, not the header's Mark all read above it. */
+const firstNotification = (items: HTMLElement[]) => items.find((item) => !item.classList.contains('bell-mark-all'));
+
 export function NotificationBell() {
   const { items, unreadCount, markRead, markAllRead } = useNotifications();
+  const { viewer } = useSession();
   const navigate = useNavigate();
   const now = useNow();
-  const [open, setOpen] = useState(false);
-  const bellRef = useRef<HTMLButtonElement>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const pendingFocus = useRef<'first' | 'last' | null>(null);
-  const menuId = useId();
-  const bellId = useId();
-
-  const menuItems = () => Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
-
-  const openMenu = (focus: 'first' | 'last') => {
-    pendingFocus.current = focus;
-    setOpen(true);
-  };
-  const closeMenu = (returnFocus: boolean) => {
-    setOpen(false);
-    if (returnFocus) bellRef.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!open || !pendingFocus.current) return;
-    const all = menuItems();
-    // The first notification, not the header's Mark all read above it.
-    const first = all.find((item) => !item.classList.contains('bell-mark-all')) ?? all[0];
-    (pendingFocus.current === 'first' ? first : all.at(-1))?.focus();
-    pendingFocus.current = null;
-  }, [open]);
-
-  // A click anywhere else closes the menu.
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
-
-  const onBellKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      openMenu(event.key === 'ArrowDown' ? 'first' : 'last');
-    }
-  };
-
-  const onMenuKeyDown = (event: KeyboardEvent) => {
-    const all = menuItems();
-    const index = all.indexOf(document.activeElement as HTMLElement);
-    const moveTo = (i: number) => {
-      event.preventDefault();
-      all[(i + all.length) % all.length]?.focus();
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        return moveTo(index + 1);
-      case 'ArrowUp':
-        return moveTo(index - 1);
-      case 'Home':
-        return moveTo(0);
-      case 'End':
-        return moveTo(all.length - 1);
-      case 'Escape':
-        event.preventDefault();
-        event.stopPropagation();
-        return closeMenu(true);
-      case 'Tab':
-        return closeMenu(false);
-    }
-  };
+  const { open, close, rootRef, buttonProps, menuProps } = useMenuButton(firstNotification);
 
   const activate = (entry: BellEntry) => {
     entry.notifications.forEach(markRead);
-    closeMenu(false);
+    close(false);
     const target = notificationTarget(entry.newest);
     if (target) void navigate(target);
   };
@@ -105,18 +40,7 @@ export function NotificationBell() {
   const label = unreadCount > 0 ? `Notifications, ${unreadCount} unread` : 'Notifications';
   return (
     <div className="bell" ref={rootRef}>
-      <button
-        ref={bellRef}
-        id={bellId}
-        type="button"
-        className="icon-button bell-button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        aria-controls={open ? menuId : undefined}
-        aria-label={label}
-        onClick={() => (open ? closeMenu(false) : openMenu('first'))}
-        onKeyDown={onBellKeyDown}
-      >
+      <button {...buttonProps} className="icon-button bell-button" aria-label={label}>
         <BellIcon />
         {unreadCount > 0 && (
           <span className="badge bell-badge" aria-hidden="true">
@@ -129,7 +53,7 @@ export function NotificationBell() {
       </span>
       {open && (
         <div className="bell-popover">
-          <div id={menuId} role="menu" aria-labelledby={bellId} ref={menuRef} onKeyDown={onMenuKeyDown}>
+          <div {...menuProps}>
             <div className="bell-header" role="none">
               <span className="bell-heading" aria-hidden="true">
                 Notifications
@@ -171,7 +95,7 @@ export function NotificationBell() {
                       {formatRelativeTime(n.created_at, now)}
                     </time>
                   </span>
-                  <span className="bell-item-detail">{notificationDetail(n)}</span>
+                  <span className="bell-item-detail">{notificationDetail(n, viewer)}</span>
                   <span className="bell-item-ref">{notificationReference(n)}</span>
                 </button>
               );

@@ -33,9 +33,24 @@ export const CloseIcon = ({ size = 20 }: { size?: number }) => (
   </Icon>
 );
 
-export const MinimizeIcon = () => (
-  <Icon>
+/** The chat's minimize button, and the caret of a menu button. */
+export const ChevronDownIcon = ({ size = 20 }: { size?: number }) => (
+  <Icon size={size}>
     <path {...stroke} d="m6 9 6 6 6-6" />
+  </Icon>
+);
+
+/** An internal note: only the team sees it. */
+export const LockIcon = ({ size = 16 }: { size?: number }) => (
+  <Icon size={size}>
+    <rect {...stroke} x="5" y="11" width="14" height="10" rx="2" />
+    <path {...stroke} d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Icon>
+);
+
+export const CheckIcon = () => (
+  <Icon size={16}>
+    <path {...stroke} d="m5 12 5 5 9-10" />
   </Icon>
 );
 

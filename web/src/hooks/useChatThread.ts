@@ -4,22 +4,24 @@
 // same message_id), what was not sent kept per order (state/chatDrafts.ts),
 // read markers and closing.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 
 import { describeError, expectOk, isTransient, problemType, retryAfterMs } from '../api/errors.ts';
 import { isKnownEvent } from '../api/events.ts';
 import { addMessageToCache } from '../api/liveCache.ts';
 import { newMessageId, postMessage, useMessageHistory } from '../api/messages.ts';
 import { threadKeys } from '../api/queryKeys.ts';
-import type { Message, Order, Owner } from '../api/schema.ts';
+import type { Message, MessageVisibility, Order, Person, Thread } from '../api/schema.ts';
 import { useThreadOfOrder } from '../api/threads.ts';
 import { useLiveEvent } from '../app/liveEvents.tsx';
 import { useNotifications } from '../app/notifications.tsx';
 import { useApi, useSession } from '../app/session.tsx';
+import { viewerAsPerson } from '../lib/people.ts';
 import { forgetUnsent, keepUnsent, loadUnsent, unsentAsMessage } from '../state/chatDrafts.ts';
 import {
   chatReducer,
   initialChatState,
+  isVisibleTo,
   newestFromOtherSide,
   unreadCount,
   type ChatAction,
@@ -29,6 +31,8 @@ import { hasUnreadMessagesOf } from '../state/notifications.ts';
 
 export interface ChatThread {
   state: ChatState;
+  /** The thread as the server last described it (its customer, its assignee), once loaded. */
+  thread: Thread | null | undefined;
   loaded: boolean;
   /** Why the chat could not be loaded (after the automatic retries), or null. */
   loadError: string | null;
@@ -36,7 +40,8 @@ export interface ChatThread {
   retrying: boolean;
   /** Loads the chat again (after loadError). */
   reload: () => void;
-  send: (text: string, attachment?: File) => void;
+  /** `internal` posts a note (admins only). */
+  send: (text: string, attachment?: File, visibility?: MessageVisibility) => void;
   retry: (messageId: string) => void;
   /** Gives up on a message that was not sent. */
   discard: (messageId: string) => void;
@@ -54,14 +59,14 @@ const AUTO_RETRIES = 3;
 const INTERRUPTED = 'The page was left before the server answered.';
 
 /** The chat as this tab left it: messages that were not sent come back as "Not sent". */
-function restoredState(orderId: string, threadId: string, viewerSide: Owner): ChatState {
+function restoredState(orderId: string, threadId: string, author: Person): ChatState {
   const actions: ChatAction[] = loadUnsent(orderId)
     .filter((unsent) => unsent.thread_id === threadId)
     .flatMap((unsent) => [
-      { type: 'send_started', message: unsentAsMessage(unsent, viewerSide) },
+      { type: 'send_started', message: unsentAsMessage(unsent, author) },
       { type: 'send_failed', messageId: unsent.message_id, error: unsent.error, ...(unsent.permanent ? { permanent: true } : {}) },
     ]);
-  return actions.reduce(chatReducer, initialChatState(threadId, viewerSide));
+  return actions.reduce(chatReducer, initialChatState(threadId, author.role));
 }
 
 /** `onIncoming` runs when a message from the other side arrives live. */
@@ -69,10 +74,11 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
   const api = useApi();
   const queryClient = useQueryClient();
   const { viewer } = useSession();
+  const author = useMemo(() => viewerAsPerson(viewer), [viewer]);
   const { ownActions, items: bellItems, threadRead } = useNotifications();
   const threadId = order.thread_id;
   const orderId = order.order_id;
-  const [state, dispatch] = useReducer(chatReducer, undefined, () => restoredState(orderId, threadId, viewer.role));
+  const [state, dispatch] = useReducer(chatReducer, undefined, () => restoredState(orderId, threadId, author));
   const stateRef = useRef(state);
   useLayoutEffect(() => {
     stateRef.current = state;
@@ -114,25 +120,27 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
     const { meta } = event.data;
     const isNew = !stateRef.current.messages.some((m) => m.message.message_id === meta.message_id);
     dispatch({ type: 'event_received', event });
-    if (isNew && meta.owner !== viewer.role) onIncoming();
+    if (isNew && meta.owner !== viewer.role && isVisibleTo(viewer.role, meta.visibility)) onIncoming();
   });
 
   // The latest retry, for the timers deliver sets (retry itself is built on deliver).
   const retryRef = useRef<(messageId: string) => void>(() => undefined);
   const deliver = useCallback(
     async (message: Message, attachment?: File) => {
-      const { message_id: messageId, message_content: text } = message;
+      const { message_id: messageId, message_content: text, visibility } = message;
+      const note = visibility === 'internal' ? { visibility } : {};
       const kept = {
         message_id: messageId,
         thread_id: threadId,
         message_content: text,
         created_at: message.created_at,
+        ...note,
       };
       // Kept until the server answers, so that leaving the page loses nothing
       // (a message with a file is not: the file cannot be stored).
       if (!attachment) keepUnsent(orderId, { ...kept, error: INTERRUPTED });
       try {
-        const stored = await postMessage(api, { thread_id: threadId, message_content: text, message_id: messageId }, attachment);
+        const stored = await postMessage(api, { thread_id: threadId, message_content: text, message_id: messageId, ...note }, attachment);
         forgetUnsent(orderId, messageId);
         addMessageToCache(queryClient, stored);
         autoRetries.current.delete(messageId);
@@ -163,13 +171,15 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
   );
 
   const send = useCallback(
-    (text: string, attachment?: File) => {
+    (text: string, attachment?: File, visibility: MessageVisibility = 'public') => {
       const now = new Date().toISOString();
       const draft: Message = {
         message_id: newMessageId(),
         thread_id: threadId,
         message_content: text,
-        owner: viewer.role,
+        owner: author.role,
+        author,
+        visibility,
         created_at: now,
         updated_at: now,
         media: null,
@@ -178,7 +188,7 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
       dispatch({ type: 'send_started', message: draft, ...(attachment ? { attachment } : {}) });
       void deliver(draft, attachment);
     },
-    [deliver, threadId, viewer.role],
+    [deliver, threadId, author],
   );
 
   const retry = useCallback(
@@ -252,6 +262,7 @@ export function useChatThread(order: Order, onIncoming: () => void): ChatThread 
 
   return {
     state,
+    thread: thread.data,
     loaded: thread.data !== undefined && complete,
     loadError: failed ? describeError(failed) : null,
     retrying: !failed && Boolean(thread.failureReason ?? history.failureReason),

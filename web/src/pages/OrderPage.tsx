@@ -10,6 +10,7 @@ import type { Order, OrderStatus } from '../api/schema.ts';
 import { useNotifications } from '../app/notifications.tsx';
 import { useApi, useSession } from '../app/session.tsx';
 import { ChatWidget } from '../components/ChatWidget.tsx';
+import { CustomerName } from '../components/CustomerName.tsx';
 import { LoadError } from '../components/LoadError.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
@@ -70,7 +71,9 @@ function OrderDetails({ orderId, chatOpen }: { orderId: string; chatOpen: boolea
         {viewer.role === 'admin' && (
           <div>
             <dt>Customer</dt>
-            <dd className="mono">{o.user_id}</dd>
+            <dd>
+              <CustomerName customer={o.customer} />
+            </dd>
           </div>
         )}
       </dl>

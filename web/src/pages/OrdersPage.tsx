@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useOrdersList } from '../api/orders.ts';
 import type { Order, OrderStatus } from '../api/schema.ts';
 import { useSession } from '../app/session.tsx';
+import { CustomerName } from '../components/CustomerName.tsx';
 import { LoadError } from '../components/LoadError.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
@@ -85,7 +86,12 @@ function OrderCard({ order, showCustomer }: { order: Order; showCustomer: boolea
       </Link>
       <span className="list-card-detail">
         {count} {count === 1 ? 'item' : 'items'} · {formatCents(order.total_cents)}
-        {showCustomer && <> · customer {shortId(order.user_id)}</>}
+        {showCustomer && (
+          <>
+            {' · '}
+            <CustomerName customer={order.customer} />
+          </>
+        )}
       </span>
       <time className="list-card-time" dateTime={order.created_at}>
         {formatRelativeTime(order.created_at, now)}

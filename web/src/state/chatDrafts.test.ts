@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
-import { ORDER, THREAD, uuid } from '../testing/fixtures.ts';
+import { ADA, message, ORDER, THREAD, uuid } from '../testing/fixtures.ts';
 import { chatReducer, initialChatState } from './chatTimeline.ts';
-import { forgetUnsent, keepUnsent, loadDraft, loadUnsent, saveDraft, type KeyValueStore } from './chatDrafts.ts';
+import {
+  forgetUnsent,
+  keepUnsent,
+  loadDraft,
+  loadNoteMode,
+  loadUnsent,
+  saveDraft,
+  saveNoteMode,
+  unsentAsMessage,
+  type KeyValueStore,
+} from './chatDrafts.ts';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -31,6 +41,15 @@ describe('drafts, per order', () => {
     saveDraft(ORDER, '', store);
     expect(store.data.size).toBe(0);
   });
+
+  it('remembers that an admin was writing a note, so that the restored draft stays one', () => {
+    const store = memoryStore();
+    saveNoteMode(ORDER, true, store);
+    expect(loadNoteMode(ORDER, store)).toBe(true);
+    expect(loadNoteMode('another-order', store)).toBe(false);
+    saveNoteMode(ORDER, false, store);
+    expect(store.data.size).toBe(0);
+  });
 });
 
 describe('unsent messages, per order', () => {
@@ -49,6 +68,17 @@ describe('unsent messages, per order', () => {
     expect(store.data.size).toBe(0);
   });
 
+  it('an unsent note comes back as a note, so that Retry posts it as one', () => {
+    const store = memoryStore();
+    keepUnsent(ORDER, { ...unsent(4), visibility: 'internal' }, store);
+    keepUnsent(ORDER, unsent(5), store);
+    const [note, reply] = loadUnsent(ORDER, store).map((m) => unsentAsMessage(m, ADA));
+    expect(note).toMatchObject({ visibility: 'internal', owner: 'admin', author: ADA });
+    expect(reply?.visibility).toBe('public');
+    store.setItem(`orderchat.unsent.${ORDER}`, JSON.stringify([{ ...unsent(6), visibility: 'secret' }]));
+    expect(loadUnsent(ORDER, store)).toEqual([]);
+  });
+
   it('ignores what it cannot read', () => {
     const store = memoryStore();
     store.setItem(`orderchat.unsent.${ORDER}`, '{not json');
@@ -62,16 +92,7 @@ describe('the timeline: permanent failures and discarding', () => {
   const started = (n: number) =>
     chatReducer(initialChatState(THREAD, 'user'), {
       type: 'send_started',
-      message: {
-        message_id: uuid(n),
-        thread_id: THREAD,
-        message_content: 'x',
-        owner: 'user',
-        created_at: '2026-11-25T12:00:00Z',
-        updated_at: '2026-11-25T12:00:00Z',
-        media: null,
-        seen: false,
-      },
+      message: message(n, { message_content: 'x', created_at: '2026-11-25T12:00:00Z', updated_at: '2026-11-25T12:00:00Z' }),
     });
 
   it('marks a refused message permanent, and Discard removes it', () => {

@@ -1,9 +1,10 @@
 // What the viewer wrote in an order's chat and has not got sent yet: the
-// composer's draft, and the messages that failed to send. Kept per order in
+// composer's draft (and, for an admin, whether it is a note), and the messages
+// that failed to send. Kept per order in
 // sessionStorage (this tab, until it closes), so that leaving the page and
 // coming back loses nothing; removed once sent or discarded. A message with an
 // attachment is not kept (a file cannot be stored there); its text is.
-import type { Message } from '../api/schema.ts';
+import type { Message, MessageVisibility, Person } from '../api/schema.ts';
 
 /** What sessionStorage offers; a stand-in in tests. */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -16,9 +17,12 @@ export interface UnsentMessage {
   created_at: string;
   error: string;
   permanent?: boolean;
+  /** Set for a note, so that Retry posts it as one again (absent: public). */
+  visibility?: MessageVisibility;
 }
 
 const draftKey = (orderId: string) => `orderchat.draft.${orderId}`;
+const noteModeKey = (orderId: string) => `orderchat.note.${orderId}`;
 const unsentKey = (orderId: string) => `orderchat.unsent.${orderId}`;
 
 function defaultStore(): KeyValueStore | null {
@@ -51,6 +55,19 @@ export function saveDraft(orderId: string, text: string, store = defaultStore())
   write(store, draftKey(orderId), text === '' ? null : text);
 }
 
+/** Whether the admin's composer was writing a note: a restored draft keeps its audience. */
+export function loadNoteMode(orderId: string, store = defaultStore()): boolean {
+  try {
+    return store?.getItem(noteModeKey(orderId)) === 'internal';
+  } catch {
+    return false;
+  }
+}
+
+export function saveNoteMode(orderId: string, on: boolean, store = defaultStore()): void {
+  write(store, noteModeKey(orderId), on ? 'internal' : null);
+}
+
 function isUnsent(value: unknown): value is UnsentMessage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -59,7 +76,8 @@ function isUnsent(value: unknown): value is UnsentMessage {
     typeof v['thread_id'] === 'string' &&
     typeof v['message_content'] === 'string' &&
     typeof v['created_at'] === 'string' &&
-    typeof v['error'] === 'string'
+    typeof v['error'] === 'string' &&
+    (v['visibility'] === undefined || v['visibility'] === 'public' || v['visibility'] === 'internal')
   );
 }
 
@@ -92,13 +110,15 @@ export function forgetUnsent(orderId: string, messageId: string, store = default
   if (rest.length !== all.length) saveAll(orderId, rest, store);
 }
 
-/** The chat's draft of an unsent message, as the timeline shows it (a local bubble, "failed"). */
-export function unsentAsMessage(unsent: UnsentMessage, owner: Message['owner']): Message {
+/** The chat's draft of an unsent message by `author`, as the timeline shows it (a local bubble, "failed"). */
+export function unsentAsMessage(unsent: UnsentMessage, author: Person): Message {
   return {
     message_id: unsent.message_id,
     thread_id: unsent.thread_id,
     message_content: unsent.message_content,
-    owner,
+    owner: author.role,
+    author,
+    visibility: unsent.visibility ?? 'public',
     created_at: unsent.created_at,
     updated_at: unsent.created_at,
     media: null,

@@ -4,6 +4,9 @@ import { isKnownEvent, isStreamControl } from '../api/events.ts';
 import type { Thread } from '../api/schema.ts';
 import { parseEvent } from '../sse/parseEvent.ts';
 import {
+  ADA,
+  assignedEvent,
+  BO,
   closedEvent,
   inventoryEvent,
   message,
@@ -201,6 +204,66 @@ describe('read markers', () => {
     const thread = { is_active: true, created_at: '2026-11-25T09:00:00Z', closed_at: null, last_read_message_id: uuid(2) } as Thread;
     const state = run(asUser(), { type: 'thread_loaded', thread }, history);
     expect(unreadCount(state)).toBe(0);
+  });
+});
+
+describe('internal notes', () => {
+  const note = (n: number) => message(n, { owner: 'admin', visibility: 'internal', message_content: `note ${n}` });
+  const asAdmin = () => initialChatState(THREAD, 'admin');
+  const ids = (state: ChatState) => timelineOf(state).flatMap((item) => (item.kind === 'message' ? [item.entry.message.message_id] : []));
+
+  it('never reach a customer’s timeline, loaded or live (the server never sends one; should it, it is dropped)', () => {
+    const state = run(
+      asUser(),
+      { type: 'history_loaded', messages: [message(1), note(2), message(3, { owner: 'admin' })], droppedOlder: false },
+      { type: 'event_received', event: messageEvent(4, { visibility: 'internal', message_id: uuid(4) }) },
+      { type: 'send_succeeded', message: note(5) },
+    );
+    expect(ids(state)).toEqual([uuid(1), uuid(3)]);
+    expect(unreadCount(state)).toBe(1);
+    expect(newestFromOtherSide(state)?.message_id).toBe(uuid(3));
+  });
+
+  it('show in the admins’ timeline, and the customer reading past one never marks it seen', () => {
+    const state = run(
+      asAdmin(),
+      { type: 'history_loaded', messages: [message(1), message(2, { owner: 'admin' }), note(3)], droppedOlder: false },
+      { type: 'event_received', event: messageEvent(4, { visibility: 'internal', author: BO, message_id: uuid(4) }) },
+      { type: 'event_received', event: readEvent(60, 'user', uuid(4)) },
+    );
+    expect(ids(state)).toEqual([uuid(1), uuid(2), uuid(3), uuid(4)]);
+    expect(state.messages.map((m) => [m.message.visibility, m.message.seen])).toEqual([
+      ['public', false],
+      ['public', true],
+      ['internal', false],
+      ['internal', false],
+    ]);
+  });
+
+  it('an optimistic note is the admin’s own: it counts as nothing unread, and its echo keeps it a note', () => {
+    const draft = { ...note(7), created_at: '2026-11-25T11:59:00Z' };
+    const echoed = messageEvent(107, {
+      message_id: uuid(7),
+      visibility: 'internal',
+      author: ADA,
+      message_content: draft.message_content,
+      created_at: '2026-11-25T12:00:00Z',
+    });
+    const state = run(
+      asAdmin(),
+      { type: 'history_loaded', messages: [message(1)], droppedOlder: false },
+      { type: 'own_read_marked', messageId: uuid(1) },
+      { type: 'send_started', message: draft },
+      { type: 'event_received', event: echoed },
+    );
+    expect(state.messages.at(-1)).toMatchObject({ delivery: 'sent', message: { visibility: 'internal', author: ADA } });
+    expect(unreadCount(state)).toBe(0);
+    expect(newestFromOtherSide(state)?.message_id).toBe(uuid(1));
+  });
+
+  it('an assignment changes nothing in the timeline', () => {
+    const state = run(asAdmin(), { type: 'history_loaded', messages: [message(1)], droppedOlder: false });
+    expect(run(state, { type: 'event_received', event: assignedEvent(70, BO) })).toBe(state);
   });
 });
 

@@ -4,7 +4,7 @@
 // the SSE echo of the same message can arrive in either order and still make
 // exactly one bubble: both are upserts keyed by the client-chosen message_id.
 import { isKnownEvent, messageOfEvent, type AnyEvent } from '../api/events.ts';
-import type { Message, Order, Owner, Thread } from '../api/schema.ts';
+import type { Message, MessageVisibility, Order, Owner, Thread } from '../api/schema.ts';
 
 /** One entry of an order's status_history. */
 export type StatusChange = Order['status_history'][number];
@@ -92,9 +92,17 @@ function withEntry(state: ChatState, id: string, update: (existing?: ChatMessage
   return { ...state, messages: messages.sort(compareEntries) };
 }
 
+/**
+ * Whether a message may be shown to a side: the server never sends a customer an internal
+ * note (openapi.yaml: MessageVisibility); should one arrive anyway, their chat drops it.
+ */
+export function isVisibleTo(viewerSide: Owner, visibility: MessageVisibility): boolean {
+  return visibility === 'public' || viewerSide === 'admin';
+}
+
 /** A stored message replaces whatever we had; `seen` never goes back. */
 function confirm(state: ChatState, stored: Message): ChatState {
-  if (stored.thread_id !== state.threadId) return state;
+  if (stored.thread_id !== state.threadId || !isVisibleTo(state.viewerSide, stored.visibility)) return state;
   return withEntry(state, stored.message_id, (existing) => ({
     message: { ...stored, seen: stored.seen || (existing?.message.seen ?? false) },
     delivery: 'sent',
@@ -102,17 +110,22 @@ function confirm(state: ChatState, stored: Message): ChatState {
   }));
 }
 
-/** Marks the messages up to `messageId` (inclusive) seen by `reader`'s side. */
+/** Marks the messages up to `messageId` (inclusive) seen by `reader`'s side; a note is never seen by the customer. */
 function markSeen(state: ChatState, reader: Owner, messageId: string): ChatState {
   const marker = state.messages.find((m) => m.message.message_id === messageId && m.delivery === 'sent');
   if (!marker) return state;
   let changed = false;
   const messages = state.messages.map((entry) => {
+    const { message } = entry;
     const covered =
-      entry.delivery === 'sent' && entry.message.owner !== reader && !entry.message.seen && compareEntries(entry, marker) <= 0;
+      entry.delivery === 'sent' &&
+      message.owner !== reader &&
+      message.visibility === 'public' &&
+      !message.seen &&
+      compareEntries(entry, marker) <= 0;
     if (!covered) return entry;
     changed = true;
-    return { ...entry, message: { ...entry.message, seen: true } };
+    return { ...entry, message: { ...message, seen: true } };
   });
   return changed ? { ...state, messages } : state;
 }
@@ -140,6 +153,7 @@ function applyEvent(state: ChatState, event: AnyEvent): ChatState {
   switch (event.resource_type) {
     case 'messages.new': {
       const { meta } = event.data;
+      if (!isVisibleTo(state.viewerSide, meta.visibility)) return state;
       return withEntry(state, meta.message_id, (existing) => {
         if (existing?.delivery === 'sent') return existing;
         if (existing) {
@@ -164,6 +178,7 @@ function applyEvent(state: ChatState, event: AnyEvent): ChatState {
       return markSeen(state, reader, message_id);
     }
     case 'orders.created':
+    case 'threads.assigned': // the chat header reads the assignee from the cached thread
       return state;
   }
 }

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import { toNotification, type AnyEvent, type Notification } from '../api/events.ts';
 import {
+  ADA,
+  assignedEvent,
   asUnknownEvent,
+  BO,
   closedEvent,
+  CUSTOMER,
   createdEvent,
   inventoryEvent,
   messageEvent,
@@ -27,8 +31,13 @@ import {
   notificationReference,
   notificationsReducer,
   notificationTarget,
+  type BellViewer,
 } from './notifications.ts';
 import { createOwnActionLedger } from './ownActions.ts';
+
+const customer: BellViewer = { id: CUSTOMER.id, role: 'user' };
+const ada: BellViewer = { id: ADA.id, role: 'admin' };
+const bo: BellViewer = { id: BO.id, role: 'admin' };
 
 describe('labels and deep links', () => {
   const examples: Record<string, AnyEvent> = {
@@ -37,6 +46,7 @@ describe('labels and deep links', () => {
     'orders.updated': statusEvent(3, 'shipped', 'paid'),
     'threads.closed': closedEvent(4),
     'orders.created': createdEvent(5),
+    'threads.assigned': assignedEvent(6, BO),
     'inventory.updated': asUnknownEvent(inventoryEvent(6)),
   };
 
@@ -45,6 +55,7 @@ describe('labels and deep links', () => {
     ['threads.read', 'Message Seen', `/orders/${ORDER}/chat`],
     ['orders.updated', 'Order Updated', `/orders/${ORDER}`],
     ['threads.closed', 'Thread Closed', `/orders/${ORDER}`],
+    ['threads.assigned', 'Thread Assigned', `/orders/${ORDER}/chat`],
     ['orders.created', 'Order Created', `/orders/${ORDER}`],
     ['inventory.updated', 'Inventory Updated', `/orders/${ORDER}`],
   ])('%s reads "%s" and opens %s', (type, label, target) => {
@@ -71,32 +82,65 @@ describe('labels and deep links', () => {
   it('describes a live event like a stored notification', () => {
     const n = notificationFromEvent(messageEvent(7, { message_content: 'Your parcel left' }));
     expect(n).toMatchObject({ id: 7, resource: 'messages', resource_type: 'messages.new', is_read: false });
-    expect(notificationDetail(n)).toBe('Support: Your parcel left');
+    expect(notificationDetail(n, customer)).toBe('Ada Lovelace (Support): Your parcel left');
     expect(notificationReference(n)).toBe('Order 0b6f5c1e');
-    expect(notificationDetail(notificationFromEvent(statusEvent(8, 'shipped', 'paid')))).toBe('Status: paid → shipped');
-    expect(notificationDetail(notificationFromEvent(messageEvent(9, { message_content: '', has_media: true })))).toBe(
-      'Support: sent an attachment',
+    expect(notificationDetail(notificationFromEvent(statusEvent(8, 'shipped', 'paid')), customer)).toBe('Status: paid → shipped');
+    expect(notificationDetail(notificationFromEvent(messageEvent(9, { message_content: '', has_media: true })), customer)).toBe(
+      'Ada Lovelace (Support): sent an attachment',
     );
   });
 });
 
 describe('which live events notify', () => {
-  it("leaves out the viewer's own messages and read markers", () => {
+  it("leaves out the viewer's own messages (by author, as the server does) and read markers", () => {
     const ledger = createOwnActionLedger();
-    expect(isOwnEvent(messageEvent(1, { owner: 'user' }), 'user', ledger)).toBe(true);
-    expect(isOwnEvent(messageEvent(1, { owner: 'admin' }), 'user', ledger)).toBe(false);
-    expect(isOwnEvent(readEvent(2, 'admin', uuid(1)), 'admin', ledger)).toBe(true);
-    expect(isOwnEvent(readEvent(2, 'admin', uuid(1)), 'user', ledger)).toBe(false);
+    expect(isOwnEvent(messageEvent(1, { owner: 'user' }), customer, ledger)).toBe(true);
+    expect(isOwnEvent(messageEvent(1, { owner: 'admin' }), customer, ledger)).toBe(false);
+    expect(isOwnEvent(messageEvent(1, { owner: 'admin' }), ada, ledger)).toBe(true);
+    // A colleague's reply or note is news to the other admins.
+    expect(isOwnEvent(messageEvent(1, { owner: 'admin' }), bo, ledger)).toBe(false);
+    expect(isOwnEvent(readEvent(2, 'admin', uuid(1)), ada, ledger)).toBe(true);
+    expect(isOwnEvent(readEvent(2, 'admin', uuid(1)), customer, ledger)).toBe(false);
+  });
+
+  it('an assignment rings the new assignee’s bell only, unless they assigned themself', () => {
+    const ledger = createOwnActionLedger();
+    const toBo = assignedEvent(3, BO, ADA);
+    expect(notifies(toBo, bo, ledger)).toBe(true);
+    expect(notifies(toBo, ada, ledger)).toBe(false); // her own doing
+    expect(notifies(assignedEvent(4, ADA, BO), bo, ledger)).toBe(false); // another's assignment
+    expect(notifies(assignedEvent(5, BO, BO), bo, ledger)).toBe(false); // took it themself
+    expect(notifies(assignedEvent(6, null, ADA), bo, ledger)).toBe(false); // unassigned: nobody's news
+  });
+
+  it('names an assignment by who did it, and opens the chat', () => {
+    const n = notificationFromEvent(assignedEvent(7, BO, ADA));
+    expect(notificationLabel(n.resource_type)).toBe('Thread Assigned');
+    expect(notificationDetail(n, bo)).toBe('Ada Lovelace assigned you order 0b6f5c1e');
+    expect(notificationDetail(n, ada)).toBe('Ada Lovelace assigned order 0b6f5c1e to Bo Diddley');
+    expect(notificationDetail(notificationFromEvent(assignedEvent(8, null, BO)), ada)).toBe('Bo Diddley unassigned order 0b6f5c1e');
+    expect(notificationTarget(n)).toBe(`/orders/${ORDER}/chat`);
+    // One thread, one entry: the assignment on top of its messages.
+    const entries = bellEntries([n, notificationFromEvent(messageEvent(6, { owner: 'user' }))]);
+    expect(entries.map(bellEntryLabel)).toEqual(['Thread Assigned · 2 new']);
+  });
+
+  it('names a colleague’s note as one', () => {
+    const note = notificationFromEvent(messageEvent(9, { visibility: 'internal', message_content: 'Refund approved' }));
+    expect(notificationDetail(note, bo)).toBe('Note by Ada Lovelace: Refund approved');
+    expect(notificationDetail(notificationFromEvent(messageEvent(10, { owner: 'user', message_content: 'Hi' })), bo)).toBe(
+      'Grace Hopper: Hi',
+    );
   });
 
   it("leaves out the echo of the admin's own status change and close, once", () => {
     const ledger = createOwnActionLedger();
     ledger.expectStatusChange(ORDER, 'shipped');
     ledger.expectThreadClose(ORDER);
-    expect(isOwnEvent(statusEvent(3, 'paid', 'pending'), 'admin', ledger)).toBe(false); // another admin's change
-    expect(isOwnEvent(statusEvent(4, 'shipped', 'paid'), 'admin', ledger)).toBe(true);
-    expect(isOwnEvent(statusEvent(5, 'shipped', 'paid'), 'admin', ledger)).toBe(false);
-    expect(isOwnEvent(closedEvent(6), 'admin', ledger)).toBe(true);
+    expect(isOwnEvent(statusEvent(3, 'paid', 'pending'), ada, ledger)).toBe(false); // another admin's change
+    expect(isOwnEvent(statusEvent(4, 'shipped', 'paid'), ada, ledger)).toBe(true);
+    expect(isOwnEvent(statusEvent(5, 'shipped', 'paid'), ada, ledger)).toBe(false);
+    expect(isOwnEvent(closedEvent(6), ada, ledger)).toBe(true);
   });
 
   it('forgets a withdrawn or stale expectation', () => {
@@ -163,7 +207,7 @@ describe('a notification of a type this client does not know', () => {
     expect(n).not.toBeNull();
     expect(n).toMatchObject({ id: 30, resource_type: 'inventory.updated', created_at: '2026-11-25T10:09:00Z', is_read: false });
     expect(notificationLabel(n!.resource_type)).toBe('Inventory Updated');
-    expect(notificationDetail(n!)).toBe('');
+    expect(notificationDetail(n!, customer)).toBe('');
     expect(notificationReference(n!)).toBe('Order 0b6f5c1e');
     expect(notificationTarget(n!)).toBe(`/orders/${ORDER}`);
   });
@@ -171,8 +215,8 @@ describe('a notification of a type this client does not know', () => {
   it('is kept from the stream, and always notifies (it names no actor)', () => {
     const event = asUnknownEvent(inventoryEvent(31));
     const ledger = createOwnActionLedger();
-    expect(isOwnEvent(event, 'user', ledger)).toBe(false);
-    expect(isOwnEvent(event, 'admin', ledger)).toBe(false);
+    expect(isOwnEvent(event, customer, ledger)).toBe(false);
+    expect(isOwnEvent(event, ada, ledger)).toBe(false);
     const n = notificationFromEvent(event);
     expect(n).toMatchObject({ id: 31, resource: 'inventory', resource_type: 'inventory.updated', is_read: false });
   });
@@ -213,11 +257,11 @@ describe('quiet notifications', () => {
 
   it('read receipts never notify, live or loaded', () => {
     const ledger = createOwnActionLedger();
-    expect(notifies(readEvent(2, 'admin', uuid(1)), 'user', ledger)).toBe(false);
-    expect(notifies(readEvent(2, 'user', uuid(1)), 'admin', ledger)).toBe(false);
-    expect(notifies(messageEvent(3, { owner: 'admin' }), 'user', ledger)).toBe(true);
-    expect(notifies(messageEvent(3, { owner: 'user' }), 'user', ledger)).toBe(false);
-    expect(notifies(asUnknownEvent(inventoryEvent(4)), 'user', ledger)).toBe(true);
+    expect(notifies(readEvent(2, 'admin', uuid(1)), customer, ledger)).toBe(false);
+    expect(notifies(readEvent(2, 'user', uuid(1)), ada, ledger)).toBe(false);
+    expect(notifies(messageEvent(3, { owner: 'admin' }), customer, ledger)).toBe(true);
+    expect(notifies(messageEvent(3, { owner: 'user' }), customer, ledger)).toBe(false);
+    expect(notifies(asUnknownEvent(inventoryEvent(4)), customer, ledger)).toBe(true);
 
     const receipt = notificationFromEvent(readEvent(5, 'admin', uuid(1)));
     let state = notificationsReducer(emptyNotifications, { type: 'received', notification: receipt });

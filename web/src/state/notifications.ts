@@ -3,9 +3,14 @@
 // client does not know is a generic entry: a label made from its type, its
 // time, and a link to its order when it names one.
 import { isKnownEvent, isKnownEventType, type AnyEvent, type Notification } from '../api/events.ts';
-import type { KnownEventType, Owner } from '../api/schema.ts';
+import type { KnownEventType } from '../api/schema.ts';
+import type { Viewer } from '../auth/token.ts';
 import { shortId } from '../lib/format.ts';
+import { messageSummary } from '../lib/people.ts';
 import type { OwnActionLedger } from './ownActions.ts';
+
+/** Who is looking at the bell. */
+export type BellViewer = Pick<Viewer, 'id' | 'role'>;
 
 const LABELS: Record<KnownEventType, string> = {
   'messages.new': 'New Message',
@@ -13,6 +18,7 @@ const LABELS: Record<KnownEventType, string> = {
   'orders.updated': 'Order Updated',
   'threads.closed': 'Thread Closed',
   'threads.read': 'Message Seen',
+  'threads.assigned': 'Thread Assigned',
 };
 
 /** "New Message" for messages.new; a type this client does not know reads "Inventory Updated". */
@@ -25,21 +31,28 @@ export function notificationLabel(resourceType: string): string {
   return words.length > 0 ? words.join(' ') : 'Notification';
 }
 
-/** The page a notification opens: the chat for message activity, else the order; null without an order. */
+const OPENS_CHAT = new Set<string>(['messages.new', 'threads.read', 'threads.assigned'] satisfies KnownEventType[]);
+
+/** The page a notification opens: the chat for message activity and assignments, else the order; null without an order. */
 export function notificationTarget(n: AnyEvent): string | null {
   const orderId = n.data.order_id;
   if (!orderId) return null;
   const order = `/orders/${encodeURIComponent(orderId)}`;
-  return n.resource_type === 'messages.new' || n.resource_type === 'threads.read' ? `${order}/chat` : order;
+  return OPENS_CHAT.has(n.resource_type) ? `${order}/chat` : order;
 }
 
 /** One line under the label: what happened, in words (nothing for a type this client does not know). */
-export function notificationDetail(n: AnyEvent): string {
+export function notificationDetail(n: AnyEvent, viewer: BellViewer): string {
   if (!isKnownEvent(n)) return '';
   switch (n.resource_type) {
-    case 'messages.new': {
-      const { owner, message_content: text, has_media: hasMedia } = n.data.meta;
-      return `${owner === 'admin' ? 'Support' : 'Customer'}: ${text || (hasMedia ? 'sent an attachment' : '')}`;
+    case 'messages.new':
+      return messageSummary(n.data.meta, viewer);
+    case 'threads.assigned': {
+      const { assignee, assigned_by: by } = n.data.meta;
+      const order = `order ${shortId(n.data.order_id)}`;
+      if (!assignee) return `${by.display_name} unassigned ${order}`;
+      if (assignee.id === viewer.id) return `${by.display_name} assigned you ${order}`;
+      return `${by.display_name} assigned ${order} to ${assignee.display_name}`;
     }
     case 'orders.updated':
       return `Status: ${n.data.meta.previous_status} → ${n.data.meta.status}`;
@@ -66,9 +79,17 @@ export function isBellEvent(event: AnyEvent): boolean {
   return event.resource_type !== 'threads.read';
 }
 
-/** Whether a live event becomes a bell entry for this viewer: news, and not their own doing. */
-export function notifies(event: AnyEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
-  return isBellEvent(event) && !isOwnEvent(event, viewerSide, ledger);
+/**
+ * Whether a live event becomes a bell entry for this viewer: news, meant for them, and not
+ * their own doing. Every admin's stream carries every assignment, but it is news to its new
+ * assignee only (openapi.yaml: ThreadAssignedEvent), as GET /notifications lists it.
+ */
+export function notifies(event: AnyEvent, viewer: BellViewer, ledger: OwnActionLedger): boolean {
+  if (!isBellEvent(event)) return false;
+  if (isKnownEvent(event) && event.resource_type === 'threads.assigned' && event.data.meta.assignee?.id !== viewer.id) {
+    return false;
+  }
+  return !isOwnEvent(event, viewer, ledger);
 }
 
 export function notificationFromEvent(event: AnyEvent): Notification {
@@ -77,20 +98,22 @@ export function notificationFromEvent(event: AnyEvent): Notification {
 
 /**
  * Whether the viewer caused `event` (the server leaves those out of
- * GET /notifications). Messages and read markers name their side; order
- * creation is always the customer's; admin changes are matched against the
- * ledger of what this tab did. A type this client does not know names no
- * actor: it notifies.
+ * GET /notifications). Messages and assignments name their author; read markers
+ * their side; order creation is always the customer's; status changes and
+ * closes are matched against the ledger of what this tab did. A type this
+ * client does not know names no actor: it notifies.
  */
-export function isOwnEvent(event: AnyEvent, viewerSide: Owner, ledger: OwnActionLedger): boolean {
+export function isOwnEvent(event: AnyEvent, viewer: BellViewer, ledger: OwnActionLedger): boolean {
   if (!isKnownEvent(event)) return false;
   switch (event.resource_type) {
     case 'messages.new':
-      return event.data.meta.owner === viewerSide;
+      return event.data.meta.author.id === viewer.id;
+    case 'threads.assigned':
+      return event.data.meta.assigned_by.id === viewer.id;
     case 'threads.read':
-      return event.data.meta.reader === viewerSide;
+      return event.data.meta.reader === viewer.role;
     case 'orders.created':
-      return viewerSide === 'user';
+      return viewer.role === 'user';
     case 'orders.updated':
     case 'threads.closed':
       return ledger.claims(event);

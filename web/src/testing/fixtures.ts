@@ -1,9 +1,17 @@
 // Test helper: events and messages shaped as the server sends them.
 import { isKnownEvent, isStreamControl, toEvent, type UnknownEvent } from '../api/events.ts';
-import type { EventOf, Message, StreamEventOf } from '../api/schema.ts';
+import type { Assignee, EventOf, Message, Owner, Person, StreamEventOf } from '../api/schema.ts';
 
 export const ORDER = '0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e';
 export const THREAD = '5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b';
+
+/** The customer of ORDER, and two admins of its support team. */
+export const CUSTOMER: Person = { id: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b', role: 'user', display_name: 'Grace Hopper' };
+export const ADA: Person = { id: '3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b', role: 'admin', display_name: 'Ada Lovelace' };
+export const BO: Person = { id: '9c8b7a65-4d3e-4f2a-8b1c-0d9e8f7a6b5c', role: 'admin', display_name: 'Bo Diddley' };
+
+/** Who wrote a message of `owner`'s side, unless a test says: the customer, or Ada. */
+const authorOf = (owner: Owner | undefined): Person => (owner === 'user' ? CUSTOMER : ADA);
 
 /** A deterministic message id: uuid(7) ends in ...000000000007. */
 export function uuid(n: number): string {
@@ -25,6 +33,8 @@ export function messageEvent(
       meta: {
         message_id: uuid(id),
         owner: 'admin',
+        author: authorOf(meta.owner ?? 'admin'),
+        visibility: 'public',
         created_at: '2026-11-25T10:05:00Z',
         has_media: false,
         message_content: `message ${id}`,
@@ -80,6 +90,22 @@ export function readEvent(id: number, reader: 'user' | 'admin', messageId: strin
   };
 }
 
+/** `by` assigned ORDER's thread to `assignee` (null: unassigned it). */
+export function assignedEvent(id: number, assignee: Person | null, by: Person = ADA): EventOf<'threads.assigned'> {
+  const asAssignee = (p: Person | null): Assignee => p && { id: p.id, display_name: p.display_name };
+  return {
+    id,
+    resource: 'threads',
+    resource_type: 'threads.assigned',
+    data: {
+      order_id: ORDER,
+      thread_id: THREAD,
+      meta: { assignee: asAssignee(assignee), previous_assignee: null, assigned_by: by, assigned_at: '2026-11-25T10:06:30Z' },
+    },
+    created_at: '2026-11-25T10:06:30Z',
+  };
+}
+
 export function resetEvent(id: number): StreamEventOf<'stream.reset'> {
   return {
     id,
@@ -130,6 +156,8 @@ export function message(n: number, fields: Partial<Message> = {}): Message {
     thread_id: THREAD,
     message_content: `message ${n}`,
     owner: 'user',
+    author: authorOf(fields.owner ?? 'user'),
+    visibility: 'public',
     created_at: at,
     updated_at: at,
     media: null,
