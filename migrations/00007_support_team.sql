@@ -44,12 +44,18 @@ UPDATE events SET meta = meta || jsonb_build_object(
     'author', jsonb_build_object('id', actor_id, 'role', meta->>'owner',
                                  'display_name', CASE meta->>'owner' WHEN 'admin' THEN 'Support' ELSE 'Customer' END))
 WHERE resource_type = 'messages.new' AND NOT meta ? 'author';
+-- threads.read names who read (openapi.yaml: ThreadReadMeta), likewise.
+UPDATE events SET meta = meta || jsonb_build_object(
+    'read_by', jsonb_build_object('id', actor_id, 'role', meta->>'reader',
+                                  'display_name', CASE meta->>'reader' WHEN 'admin' THEN 'Support' ELSE 'Customer' END))
+WHERE resource_type = 'threads.read' AND NOT meta ? 'read_by';
 
 -- +goose Down
 -- Without the visibility column a note would become a public message: drop notes first.
 DELETE FROM events WHERE resource_type = 'messages.new' AND meta->>'visibility' = 'internal';
 DELETE FROM messages WHERE visibility = 'internal';
 UPDATE events SET meta = meta - 'author' - 'visibility' WHERE resource_type = 'messages.new';
+UPDATE events SET meta = meta - 'read_by' WHERE resource_type = 'threads.read';
 DROP TABLE admin_thread_reads;
 ALTER TABLE threads DROP COLUMN team_read_seq_at_upgrade;
 DROP INDEX threads_unassigned;

@@ -1490,7 +1490,7 @@ type ThreadList struct {
 
 // ThreadReadData defines model for ThreadReadData.
 type ThreadReadData struct {
-	// Meta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+	// Meta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","read_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"reader":"admin"}
 	Meta     ThreadReadMeta     `json:"meta"`
 	OrderId  openapi_types.UUID `json:"order_id"`
 	ThreadId openapi_types.UUID `json:"thread_id"`
@@ -1498,7 +1498,7 @@ type ThreadReadData struct {
 
 // ThreadReadEvent A side's read marker moved; the other side shows "seen" up to `message_id`.
 //
-// Example: {"created_at":"2026-11-25T10:07:00Z","data":{"meta":{"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.read"}
+// Example: {"created_at":"2026-11-25T10:07:00Z","data":{"meta":{"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","read_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"reader":"admin"},"order_id":"0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e","thread_id":"5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"},"id":1044,"resource":"threads","resource_type":"threads.read"}
 type ThreadReadEvent struct {
 	CreatedAt time.Time      `json:"created_at"`
 	Data      ThreadReadData `json:"data"`
@@ -1517,11 +1517,15 @@ type ThreadReadEventResource string
 // ThreadReadEventResourceType defines model for ThreadReadEvent.ResourceType.
 type ThreadReadEventResourceType string
 
-// ThreadReadMeta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","reader":"admin"}
+// ThreadReadMeta Example: {"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:07:00Z","read_by":{"display_name":"Ada Lovelace","id":"3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b","role":"admin"},"reader":"admin"}
 type ThreadReadMeta struct {
 	// MessageId The newest message the reader's side has read.
 	MessageId openapi_types.UUID `json:"message_id"`
 	ReadAt    time.Time          `json:"read_at"`
+
+	// ReadBy Who read. Each admin has a read marker of their own, so an admin's other tabs move
+	// theirs only for their own reads, not for a colleague's.
+	ReadBy Person `json:"read_by"`
 
 	// Reader Who wrote a message, or whose side a read marker belongs to.
 	Reader Owner `json:"reader"`

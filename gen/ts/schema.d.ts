@@ -1611,6 +1611,11 @@ export interface components {
          *         "thread_id": "5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b",
          *         "meta": {
          *           "reader": "admin",
+         *           "read_by": {
+         *             "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *             "role": "admin",
+         *             "display_name": "Ada Lovelace"
+         *           },
          *           "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *           "read_at": "2026-11-25T10:07:00Z"
          *         }
@@ -1641,12 +1646,22 @@ export interface components {
         /**
          * @example {
          *       "reader": "admin",
+         *       "read_by": {
+         *         "id": "3a9e2c71-5b4d-4f6e-8a1b-2c3d4e5f6a7b",
+         *         "role": "admin",
+         *         "display_name": "Ada Lovelace"
+         *       },
          *       "message_id": "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
          *       "read_at": "2026-11-25T10:07:00Z"
          *     }
          */
         ThreadReadMeta: {
             reader: components["schemas"]["Owner"];
+            /**
+             * @description Who read. Each admin has a read marker of their own, so an admin's other tabs move
+             *     theirs only for their own reads, not for a colleague's.
+             */
+            read_by: components["schemas"]["Person"];
             /**
              * Format: uuid
              * @description The newest message the reader's side has read.

@@ -58,6 +58,7 @@ type ThreadClosed struct {
 // ThreadRead is threads.read: Reader's read marker moved forward to MessageID.
 type ThreadRead struct {
 	Reader    Side
+	ReadBy    Person // which admin, when Reader is the admins' side
 	MessageID uuid.UUID
 	ReadAt    time.Time
 }

@@ -182,7 +182,7 @@ func (s *Service) MarkThreadRead(ctx context.Context, p auth.Principal, threadID
 	}
 	params.MessageID, params.Seq = sideMark, sideSeq
 	if sideMark != nil {
-		if params.Meta, err = s.meta.ThreadRead(ThreadRead{Reader: side(p), MessageID: *sideMark, ReadAt: now}); err != nil {
+		if params.Meta, err = s.meta.ThreadRead(ThreadRead{Reader: side(p), ReadBy: personOf(p), MessageID: *sideMark, ReadAt: now}); err != nil {
 			return Thread{}, err
 		}
 	}

@@ -210,7 +210,7 @@ func TestReadStateIsPerAdmin(t *testing.T) {
 	}
 	read := stream.next(t, 1)[0]
 	meta, err := eventstream.Meta[apiclient.ThreadReadMeta](read)
-	if err != nil || read.ResourceType != "threads.read" || meta.MessageId != question.MessageId {
+	if err != nil || read.ResourceType != "threads.read" || meta.MessageId != question.MessageId || meta.ReadBy.Id != ada.Subject || meta.ReadBy.DisplayName != "Ada Lovelace" {
 		t.Fatalf("the customer's threads.read: %s %+v (%v)", read.ResourceType, meta, err)
 	}
 	messages := expect[*apiclient.ListMessagesResponse](t, http.StatusOK)(user.api.ListMessagesWithResponse(ctx, &apiclient.ListMessagesParams{ThreadId: order.ThreadId})).JSON200.Items

@@ -42,7 +42,7 @@ func (EventMeta) ThreadClosed(e chat.ThreadClosed) ([]byte, error) {
 }
 
 func (EventMeta) ThreadRead(e chat.ThreadRead) ([]byte, error) {
-	return encodeMeta(api.ThreadReadMeta{Reader: api.Owner(e.Reader), MessageId: e.MessageID, ReadAt: e.ReadAt.UTC()})
+	return encodeMeta(api.ThreadReadMeta{Reader: api.Owner(e.Reader), ReadBy: toPerson(e.ReadBy), MessageId: e.MessageID, ReadAt: e.ReadAt.UTC()})
 }
 
 func (EventMeta) ThreadAssigned(e chat.ThreadAssigned) ([]byte, error) {

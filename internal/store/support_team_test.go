@@ -26,6 +26,9 @@ func TestSupportTeamMigrationKeepsExistingDataValid(t *testing.T) {
 		`INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
 		 VALUES ('messages', 'messages.new', '0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e', '5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b', '` + user + `', true, '` + admin + `',
 		         '{"message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","owner":"admin","created_at":"2026-11-25T10:05:00Z","has_media":false,"message_content":"On its way.","truncated":false}')`,
+		`INSERT INTO events (resource, resource_type, order_id, thread_id, user_id, user_visible, actor_id, meta)
+		 VALUES ('threads', 'threads.read', '0b6f5c1e-8a1d-4c1b-9f3e-2d7a6b5c4d3e', '5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b', '` + user + `', true, '` + admin + `',
+		         '{"reader":"admin","message_id":"8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a","read_at":"2026-11-25T10:06:00Z"}')`,
 	} {
 		if _, err := pool.Exec(ctx, statement); err != nil {
 			t.Fatal(err)
@@ -43,8 +46,8 @@ func TestSupportTeamMigrationKeepsExistingDataValid(t *testing.T) {
 	if visibility != "public" || teamRead != seq {
 		t.Fatalf("after the migration: visibility %q, the team's marker at the upgrade %d (the message is %d)", visibility, teamRead, seq)
 	}
-	var raw []byte
-	if err := pool.QueryRow(ctx, `SELECT meta FROM events`).Scan(&raw); err != nil {
+	var raw, read []byte
+	if err := pool.QueryRow(ctx, `SELECT meta FROM events WHERE resource_type = 'messages.new'`).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
 	var meta struct {
@@ -60,5 +63,11 @@ func TestSupportTeamMigrationKeepsExistingDataValid(t *testing.T) {
 	}
 	if meta.Visibility != "public" || meta.Author.ID != admin || meta.Author.Role != "admin" || meta.Author.DisplayName != "Support" {
 		t.Fatalf("messages.new meta after the migration: %s", raw)
+	}
+	if err := pool.QueryRow(ctx, `SELECT meta->'read_by' FROM events WHERE resource_type = 'threads.read'`).Scan(&read); err != nil {
+		t.Fatal(err)
+	}
+	if string(read) != `{"id": "`+admin+`", "role": "admin", "display_name": "Support"}` {
+		t.Fatalf("threads.read read_by after the migration: %s", read)
 	}
 }

@@ -66,7 +66,7 @@ function restoredState(orderId: string, threadId: string, author: Person): ChatS
       { type: 'send_started', message: unsentAsMessage(unsent, author) },
       { type: 'send_failed', messageId: unsent.message_id, error: unsent.error, ...(unsent.permanent ? { permanent: true } : {}) },
     ]);
-  return actions.reduce(chatReducer, initialChatState(threadId, author.role));
+  return actions.reduce(chatReducer, initialChatState(threadId, author.role, author.id));
 }
 
 /** `onIncoming` runs when a message from the other side arrives live. */

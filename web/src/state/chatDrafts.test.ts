@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ADA, message, ORDER, THREAD, uuid } from '../testing/fixtures.ts';
+import { ADA, CUSTOMER, message, ORDER, THREAD, uuid } from '../testing/fixtures.ts';
 import { chatReducer, initialChatState } from './chatTimeline.ts';
 import {
   forgetUnsent,
@@ -90,7 +90,7 @@ describe('unsent messages, per order', () => {
 
 describe('the timeline: permanent failures and discarding', () => {
   const started = (n: number) =>
-    chatReducer(initialChatState(THREAD, 'user'), {
+    chatReducer(initialChatState(THREAD, 'user', CUSTOMER.id), {
       type: 'send_started',
       message: message(n, { message_content: 'x', created_at: '2026-11-25T12:00:00Z', updated_at: '2026-11-25T12:00:00Z' }),
     });

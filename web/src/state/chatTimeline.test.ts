@@ -8,6 +8,7 @@ import {
   assignedEvent,
   BO,
   closedEvent,
+  CUSTOMER,
   inventoryEvent,
   message,
   messageEvent,
@@ -32,7 +33,7 @@ function run(state: ChatState, ...actions: ChatAction[]): ChatState {
   return actions.reduce(chatReducer, state);
 }
 
-const asUser = () => initialChatState(THREAD, 'user');
+const asUser = () => initialChatState(THREAD, 'user', CUSTOMER.id);
 
 /** What the composer dispatches: a local draft with a client id. */
 function draft(n: number, text = `draft ${n}`) {
@@ -180,7 +181,7 @@ describe('read markers', () => {
   });
 
   it('the viewer’s own marker drives the unread count, not the ticks', () => {
-    const asAdmin = run(initialChatState(THREAD, 'admin'), history);
+    const asAdmin = run(initialChatState(THREAD, 'admin', ADA.id), history);
     expect(unreadCount(asAdmin)).toBe(3);
     expect(newestFromOtherSide(asAdmin)?.message_id).toBe(uuid(4));
 
@@ -192,8 +193,15 @@ describe('read markers', () => {
     expect(unreadCount(echoed)).toBe(0);
   });
 
+  it('a colleague’s read does not move the viewer’s marker (each admin reads for themself)', () => {
+    const asAdmin = run(initialChatState(THREAD, 'admin', ADA.id), history);
+    const colleague = run(asAdmin, { type: 'event_received', event: readEvent(51, 'admin', uuid(4), BO) });
+    expect(unreadCount(colleague)).toBe(3);
+    expect(colleague.ownReadMarker).toBeNull();
+  });
+
   it('a read marker never moves back', () => {
-    const asAdmin = run(initialChatState(THREAD, 'admin'), history, { type: 'own_read_marked', messageId: uuid(4) });
+    const asAdmin = run(initialChatState(THREAD, 'admin', ADA.id), history, { type: 'own_read_marked', messageId: uuid(4) });
     const thread = { is_active: true, created_at: '2026-11-25T09:00:00Z', closed_at: null, last_read_message_id: uuid(1) } as Thread;
     const reloaded = run(asAdmin, { type: 'thread_loaded', thread }, { type: 'event_received', event: readEvent(52, 'admin', uuid(3)) });
     expect(reloaded.ownReadMarker).toBe(uuid(4));
@@ -209,7 +217,7 @@ describe('read markers', () => {
 
 describe('internal notes', () => {
   const note = (n: number) => message(n, { owner: 'admin', visibility: 'internal', message_content: `note ${n}` });
-  const asAdmin = () => initialChatState(THREAD, 'admin');
+  const asAdmin = () => initialChatState(THREAD, 'admin', ADA.id);
   const ids = (state: ChatState) => timelineOf(state).flatMap((item) => (item.kind === 'message' ? [item.entry.message.message_id] : []));
 
   it('never reach a customer’s timeline, loaded or live (the server never sends one; should it, it is dropped)', () => {

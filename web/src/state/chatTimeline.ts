@@ -31,6 +31,8 @@ export interface SystemLine {
 export interface ChatState {
   threadId: string;
   viewerSide: Owner;
+  /** The viewer's principal id: an admin's read marker is their own, not their colleagues'. */
+  viewerId: string;
   messages: ChatMessage[];
   statusLines: SystemLine[];
   openedAt: string | null;
@@ -56,10 +58,11 @@ export type ChatAction =
   | { type: 'own_read_marked'; messageId: string }
   | { type: 'event_received'; event: AnyEvent };
 
-export function initialChatState(threadId: string, viewerSide: Owner): ChatState {
+export function initialChatState(threadId: string, viewerSide: Owner, viewerId: string): ChatState {
   return {
     threadId,
     viewerSide,
+    viewerId,
     messages: [],
     statusLines: [],
     openedAt: null,
@@ -173,9 +176,12 @@ function applyEvent(state: ChatState, event: AnyEvent): ChatState {
     case 'threads.closed':
       return state.isClosed ? state : { ...state, isClosed: true, closedAt: event.data.meta.closed_at };
     case 'threads.read': {
-      const { reader, message_id } = event.data.meta;
-      if (reader === state.viewerSide) return { ...state, ownReadMarker: laterMarker(state, state.ownReadMarker, message_id) };
-      return markSeen(state, reader, message_id);
+      const { reader, read_by, message_id } = event.data.meta;
+      if (reader !== state.viewerSide) return markSeen(state, reader, message_id);
+      // The viewer's side read: their own marker moves only for their own read (another tab),
+      // not for a colleague's (openapi.yaml: ThreadReadMeta.read_by).
+      if (read_by.id !== state.viewerId) return state;
+      return { ...state, ownReadMarker: laterMarker(state, state.ownReadMarker, message_id) };
     }
     case 'orders.created':
     case 'threads.assigned': // the chat header reads the assignee from the cached thread

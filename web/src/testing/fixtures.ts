@@ -80,12 +80,12 @@ export function closedEvent(id: number): EventOf<'threads.closed'> {
   };
 }
 
-export function readEvent(id: number, reader: 'user' | 'admin', messageId: string): EventOf<'threads.read'> {
+export function readEvent(id: number, reader: 'user' | 'admin', messageId: string, by: Person = authorOf(reader)): EventOf<'threads.read'> {
   return {
     id,
     resource: 'threads',
     resource_type: 'threads.read',
-    data: { order_id: ORDER, thread_id: THREAD, meta: { reader, message_id: messageId, read_at: '2026-11-25T10:08:00Z' } },
+    data: { order_id: ORDER, thread_id: THREAD, meta: { reader, read_by: by, message_id: messageId, read_at: '2026-11-25T10:08:00Z' } },
     created_at: '2026-11-25T10:08:00Z',
   };
 }
