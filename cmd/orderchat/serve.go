@@ -13,6 +13,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/internal/auth"
@@ -99,21 +100,27 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	})
 
+	ready := map[string]httpapi.Check{
+		"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
+		"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+		"listener":   eventLog.Ready,
+	}
+	stores, err := mediaStores(ctx, cfg, pool, log, ready)
+	if err != nil {
+		return err
+	}
+
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:       log,
 		Verifier:     verifier,
-		Chat:         chat.New(pool, media.NewPostgres(pool), eventLog, httpapi.EventMeta{}),
+		Chat:         chat.New(pool, stores, eventLog, httpapi.EventMeta{}),
 		Hub:          hub,
 		Tickets:      tickets,
 		Web:          webFS,
 		Registry:     registry,
 		MessageLimit: ratelimit.New(cfg.MessageRate.PerSecond, cfg.MessageRate.Burst),
 		StreamLimit:  ratelimit.New(cfg.StreamRate.PerSecond, cfg.StreamRate.Burst),
-		Ready: map[string]httpapi.Check{
-			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
-			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
-			"listener":   eventLog.Ready,
-		},
+		Ready:        ready,
 	})
 	if err != nil {
 		return err
@@ -181,6 +188,39 @@ func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error)
 		ac.Secret = nil
 	}
 	return auth.NewVerifier(ctx, ac)
+}
+
+// mediaStores are the attachment stores cfg asks for. With a bucket configured, the object
+// store is readable (also while it is not the current one, for rows not moved yet), its
+// health is the readiness check "media", and its unclaimed uploads are swept
+// (docs/adr/0008-attachments-on-object-storage.md).
+func mediaStores(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, ready map[string]httpapi.Check) (*media.Stores, error) {
+	inDatabase := media.NewPostgres(pool)
+	if cfg.S3.Bucket == "" {
+		return media.NewStores(inDatabase), nil
+	}
+	objects, err := media.NewS3(ctx, pool, log, cfg.S3)
+	if err != nil {
+		return nil, err
+	}
+	ready["media"] = objects.Ready
+	go every(ctx, log, sweepInterval(cfg.MediaSweepGrace), "sweeping media uploads", func(ctx context.Context) error {
+		n, err := objects.Sweep(ctx, cfg.MediaSweepGrace)
+		if n > 0 {
+			log.Info("swept unclaimed media uploads", "count", n)
+		}
+		return err
+	})
+	if cfg.MediaStore == media.S3Name {
+		return media.NewStores(objects, inDatabase), nil
+	}
+	return media.NewStores(inDatabase, objects), nil
+}
+
+// sweepInterval sweeps often enough that an unclaimed upload outlives its grace by at most
+// a quarter.
+func sweepInterval(grace time.Duration) time.Duration {
+	return min(max(grace/4, time.Second), 10*time.Minute)
 }
 
 // pruneInterval prunes often enough that events outlive retention by at most a tenth.

@@ -85,7 +85,7 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	deps := Deps{
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool), log, EventMeta{}),
+		Chat:     chat.New(pool, media.NewStores(media.NewPostgres(pool)), log, EventMeta{}),
 		Hub:      hub,
 		Tickets:  auth.NewTickets(pool),
 		Web:      testWeb,
