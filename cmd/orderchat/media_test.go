@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"orderchat/internal/auth"
+	"orderchat/internal/testdb"
+	"orderchat/internal/tests3"
+)
+
+// pdf is a small attachment of an allowed type.
+var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+// ownS3 starts a versitygw only this test uses, so that it can stop it, and a bucket on it.
+func ownS3(t *testing.T) (*tests3.Server, string) {
+	t.Helper()
+	server, err := tests3.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(server.Close)
+	return server, server.NewBucket(t)
+}
+
+// postAttachment posts pdf to a thread and returns the answer.
+func postAttachment(t *testing.T, base, token, threadID string) *http.Response {
+	t.Helper()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(attachmentRequest(base, token, threadID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func attachmentRequest(base, token, threadID string) *http.Request {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("thread_id", threadID)
+	part, _ := w.CreateFormFile("media_data", "invoice.pdf")
+	_, _ = part.Write(pdf)
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", base+"/api/messages/upload", &body)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return req
+}
+
+// getBody is the body of a GET without credentials.
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return string(data)
+}
+
+// count runs a count query on the test's database.
+func count(t *testing.T, dbURL, query string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitFor polls cond until it holds, failing after within.
+func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(within); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+	}
+}
+
+// TestAServerKilledBeforeTheCommitLeavesNoMessageAndItsObjectIsSwept: the object is
+// written and the message's transaction held (the test locks the thread row); SIGKILL
+// then leaves no message, and the next server's sweep deletes the object after the grace
+// period. A normal post afterwards leaves no ledger row.
+func TestAServerKilledBeforeTheCommitLeavesNoMessageAndItsObjectIsSwept(t *testing.T) {
+	objects, bucket := ownS3(t)
+	dbURL := testdb.NewDatabase(t)
+	addr := freeAddr(t)
+	first := startInstance(t, dbURL, addr, objects.Env(bucket)...)
+	token, _ := mintToken(t, auth.RoleUser)
+	var order struct {
+		ThreadID string `json:"thread_id"`
+	}
+	call(t, "POST", first.base+"/api/orders", token, `{"items":[{"name":"mug","quantity":1,"unit_price_cents":900}]}`, 201, &order)
+
+	ctx := context.Background()
+	lock, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close(ctx)
+	tx, err := lock.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT 1 FROM threads WHERE thread_id = $1 FOR UPDATE", order.ThreadID); err != nil {
+		t.Fatal(err)
+	}
+	go func() { // the server dies under this post
+		if resp, err := http.DefaultClient.Do(attachmentRequest(first.base, token, order.ThreadID)); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitFor(t, "the object written and the post waiting for the thread's lock", 10*time.Second, func() bool {
+		return len(objects.Keys(t, bucket)) == 1 &&
+			count(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1
+	})
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.cmd.Wait()
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, dbURL, "SELECT count(*) FROM messages"); n != 0 {
+		t.Fatalf("%d messages after the kill", n)
+	}
+	if n := count(t, dbURL, "SELECT count(*) FROM media_uploads"); n != 1 || len(objects.Keys(t, bucket)) != 1 {
+		t.Fatalf("after the kill: %d ledger rows, objects %v", n, objects.Keys(t, bucket))
+	}
+
+	second := startInstance(t, dbURL, addr, append(objects.Env(bucket), "ORDERCHAT_MEDIA_SWEEP_GRACE=2s")...)
+	waitFor(t, "the orphan swept", 15*time.Second, func() bool {
+		return len(objects.Keys(t, bucket)) == 0 && count(t, dbURL, "SELECT count(*) FROM media_uploads") == 0
+	})
+	if resp := postAttachment(t, second.base, token, order.ThreadID); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a post after the restart: %d", resp.StatusCode)
+	}
+	if n := count(t, dbURL, "SELECT count(*) FROM media_uploads"); n != 0 || len(objects.Keys(t, bucket)) != 1 {
+		t.Fatalf("a normal post left %d ledger rows, objects %v", n, objects.Keys(t, bucket))
+	}
+}
+
+// TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway stops the object store under a
+// running server: /readyz names "media", attachments are refused with 503 and Retry-After
+// while text messages still post, downloads answer 503, no message points at a missing
+// object; once the store is back everything works without a restart.
+func TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway(t *testing.T) {
+	objects, bucket := ownS3(t)
+	dbURL := testdb.NewDatabase(t)
+	in := startInstance(t, dbURL, freeAddr(t), append(objects.Env(bucket), "ORDERCHAT_S3_TIMEOUT=1s")...)
+	token, _ := mintToken(t, auth.RoleUser)
+	var order struct {
+		ThreadID string `json:"thread_id"`
+	}
+	call(t, "POST", in.base+"/api/orders", token, `{"items":[{"name":"mug","quantity":1,"unit_price_cents":900}]}`, 201, &order)
+	var before struct {
+		MessageID string `json:"message_id"`
+	}
+	resp := postAttachment(t, in.base, token, order.ThreadID)
+	if err := json.NewDecoder(resp.Body).Decode(&before); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a post before the outage: %d %v", resp.StatusCode, err)
+	}
+	mediaURL := in.base + "/api/messages/" + before.MessageID + "/media"
+	waitStatus(t, in.base+"/readyz", http.StatusOK, 10*time.Second)
+
+	if err := objects.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+	if body := getBody(t, in.base+"/readyz"); !strings.Contains(body, `"media":"bucket `) || !strings.Contains(body, `"database":"ok"`) {
+		t.Fatalf("/readyz during the outage: %s", body)
+	}
+	refused := postAttachment(t, in.base, token, order.ThreadID)
+	problem, _ := io.ReadAll(refused.Body)
+	if refused.StatusCode != http.StatusServiceUnavailable || refused.Header.Get("Retry-After") == "" ||
+		refused.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(problem), "urn:orderchat:problem:unavailable") {
+		t.Fatalf("an attachment during the outage: %d %v %s", refused.StatusCode, refused.Header, problem)
+	}
+	call(t, "POST", in.base+"/api/messages", token, `{"thread_id":"`+order.ThreadID+`","message_content":"text still works"}`, 201, nil)
+	if got := get(t, mediaURL, token); got != http.StatusServiceUnavailable {
+		t.Fatalf("a download during the outage: %d", got)
+	}
+	if n := count(t, dbURL, "SELECT count(*) FROM messages WHERE media_key IS NOT NULL"); n != 1 {
+		t.Fatalf("%d messages with an object, want the one from before the outage", n)
+	}
+
+	if err := objects.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, in.base+"/readyz", http.StatusOK, 20*time.Second)
+	if resp := postAttachment(t, in.base, token, order.ThreadID); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a post after the outage: %d", resp.StatusCode)
+	}
+	if got := get(t, mediaURL, token); got != http.StatusOK {
+		t.Fatalf("a download after the outage: %d", got)
+	}
+}
+
+// TestASlowObjectStoreAnswers503: a store that accepts connections and never answers
+// costs a post ORDERCHAT_S3_TIMEOUT, not a hung request.
+func TestASlowObjectStoreAnswers503(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			conn, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() })
+		}
+	}()
+	in := startInstance(t, testdb.NewDatabase(t), freeAddr(t), "ORDERCHAT_MEDIA_STORE=s3", "ORDERCHAT_S3_ENDPOINT=http://"+silent.Addr().String(),
+		"ORDERCHAT_S3_BUCKET=b", "ORDERCHAT_S3_PATH_STYLE=true", "ORDERCHAT_S3_TIMEOUT=1s", "AWS_ACCESS_KEY_ID=k", "AWS_SECRET_ACCESS_KEY=s")
+	token, _ := mintToken(t, auth.RoleUser)
+	var order struct {
+		ThreadID string `json:"thread_id"`
+	}
+	call(t, "POST", in.base+"/api/orders", token, `{"items":[{"name":"mug","quantity":1,"unit_price_cents":900}]}`, 201, &order)
+	start := time.Now()
+	if resp := postAttachment(t, in.base, token, order.ThreadID); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("an attachment to a silent store: %d %v", resp.StatusCode, resp.Header)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the post took %v", took)
+	}
+	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+}
