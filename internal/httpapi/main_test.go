@@ -31,11 +31,7 @@ import (
 	"orderchat/internal/tests3"
 )
 
-func TestMain(m *testing.M) {
-	code := testdb.Main(m)
-	tests3.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) }
 
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 

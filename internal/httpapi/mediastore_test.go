@@ -3,9 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -57,26 +55,10 @@ func TestConcurrentUploadRetriesAreStoredOnce(t *testing.T) {
 		user := s.newActor(t, auth.RoleUser)
 		order := user.placeOrder(t)
 		id := uuid.New()
-		statuses := make(chan int, 6)
-		var wg sync.WaitGroup
-		for range 6 {
-			wg.Go(func() {
-				var body bytes.Buffer
-				w := multipart.NewWriter(&body)
-				_ = w.WriteField("thread_id", order.ThreadId.String())
-				_ = w.WriteField("message_id", id.String())
-				part, _ := w.CreateFormFile("media_data", "photo.png")
-				_, _ = part.Write(pngBytes(16))
-				_ = w.Close()
-				statuses <- s.postMultipart(t, user.token, w.FormDataContentType(), &body).status
-			})
-		}
-		wg.Wait()
-		close(statuses)
-		count := map[int]int{}
-		for status := range statuses {
-			count[status]++
-		}
+		count := concurrently(6, func() int {
+			contentType, body := photoWithID(order.ThreadId, id)
+			return s.postMultipart(t, user.token, contentType, body).status
+		})
 		if count[http.StatusCreated] != 1 || count[http.StatusOK] != 5 {
 			t.Fatalf("statuses %v, want one 201 and five 200", count)
 		}

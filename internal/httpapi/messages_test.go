@@ -54,6 +54,18 @@ func postUpload(t *testing.T, s *testServer, token string, threadID uuid.UUID, f
 	return s.postMultipart(t, token, w.FormDataContentType(), &body)
 }
 
+// photoWithID is a multipart post of a small PNG with a client-chosen message_id.
+func photoWithID(threadID, messageID uuid.UUID) (contentType string, body io.Reader) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("thread_id", threadID.String())
+	_ = w.WriteField("message_id", messageID.String())
+	part, _ := w.CreateFormFile("media_data", "photo.png")
+	_, _ = part.Write(pngBytes(16))
+	_ = w.Close()
+	return w.FormDataContentType(), &b
+}
+
 func (s *testServer) postMultipart(t *testing.T, token, contentType string, body io.Reader) uploadResult {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/messages/upload", body)
@@ -129,14 +141,8 @@ func TestTheGoClientUploadsAnAttachment(t *testing.T) {
 		order := user.placeOrder(t)
 		id := uuid.New()
 		upload := func() (*apiclient.UploadMessageResponse, error) {
-			var body bytes.Buffer
-			w := multipart.NewWriter(&body)
-			_ = w.WriteField("thread_id", order.ThreadId.String())
-			_ = w.WriteField("message_id", id.String())
-			part, _ := w.CreateFormFile("media_data", "photo.png")
-			_, _ = part.Write(pngBytes(16))
-			_ = w.Close()
-			return user.api.UploadMessageWithBodyWithResponse(ctx, w.FormDataContentType(), &body)
+			contentType, body := photoWithID(order.ThreadId, id)
+			return user.api.UploadMessageWithBodyWithResponse(ctx, contentType, body)
 		}
 		created := expect[*apiclient.UploadMessageResponse](t, http.StatusCreated)(upload())
 		if created.JSON201.MessageId != id || created.JSON201.Media == nil || created.JSON201.Media.ContentType != "image/png" {
@@ -188,6 +194,22 @@ func TestARetriedPostWithTheSameMessageIDIsStoredOnce(t *testing.T) {
 	expect[*apiclient.CreateMessageResponse](t, http.StatusConflict)(other.api.CreateMessageWithResponse(ctx, stolen))
 }
 
+// concurrently runs post n times at once and counts the statuses it returns.
+func concurrently(n int, post func() int) map[int]int {
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { statuses <- post() })
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for status := range statuses {
+		count[status]++
+	}
+	return count
+}
+
 // TestConcurrentRetriesAreStoredOnce: the same post sent ten times at once (a client
 // retrying over several connections) is stored once: one 201, nine 200s with the
 // stored message, one event.
@@ -200,29 +222,17 @@ func TestConcurrentRetriesAreStoredOnce(t *testing.T) {
 	id, text := uuid.New(), "sent over a flaky network"
 	body := apiclient.CreateMessageRequest{ThreadId: order.ThreadId, MessageContent: &text, MessageId: &id}
 
-	statuses := make(chan int, 10)
-	var wg sync.WaitGroup
-	for range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := user.api.CreateMessageWithResponse(ctx, body)
-			switch {
-			case err != nil:
-				statuses <- 0
-			case resp.JSON201 != nil && resp.JSON201.MessageId == id, resp.JSON200 != nil && resp.JSON200.MessageId == id:
-				statuses <- resp.StatusCode()
-			default:
-				statuses <- -resp.StatusCode()
-			}
-		}()
-	}
-	wg.Wait()
-	close(statuses)
-	count := map[int]int{}
-	for status := range statuses {
-		count[status]++
-	}
+	count := concurrently(10, func() int {
+		resp, err := user.api.CreateMessageWithResponse(ctx, body)
+		switch {
+		case err != nil:
+			return 0
+		case resp.JSON201 != nil && resp.JSON201.MessageId == id, resp.JSON200 != nil && resp.JSON200.MessageId == id:
+			return resp.StatusCode()
+		default:
+			return -resp.StatusCode()
+		}
+	})
 	if count[http.StatusCreated] != 1 || count[http.StatusOK] != 9 {
 		t.Fatalf("statuses %v, want one 201 and nine 200 carrying the message", count)
 	}

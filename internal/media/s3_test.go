@@ -18,11 +18,7 @@ import (
 	"orderchat/internal/tests3"
 )
 
-func TestMain(m *testing.M) {
-	code := testdb.Main(m)
-	tests3.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) }
 
 // newS3 is an S3 store on a bucket of its own, with its ledger in a fresh database.
 func newS3(t *testing.T) (*media.S3, *pgxpool.Pool, func() []string) {

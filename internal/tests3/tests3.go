@@ -2,7 +2,7 @@
 // PostgreSQL: versitygw (Apache-2.0) at a pinned version, built once with the Go toolchain
 // into a cache directory, serving a temporary directory (its posix backend) on loopback.
 //
-//	func TestMain(m *testing.M) { code := testdb.Main(m); tests3.StopShared(); os.Exit(code) }
+//	func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) } // testdb.Main, then stops the server
 //
 //	func TestX(t *testing.T) {
 //		s3 := tests3.Shared(t)      // started on first use
@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"orderchat/internal/config"
+	"orderchat/internal/testdb"
 )
 
 // Version is the versitygw release the tests run.
@@ -191,7 +192,7 @@ var shared struct {
 	err    error
 }
 
-// Shared is the package's server, started on first use; TestMain stops it (StopShared).
+// Shared is the package's server, started on first use; Main stops it.
 func Shared(t testing.TB) *Server {
 	t.Helper()
 	shared.once.Do(func() { shared.server, shared.err = Start() })
@@ -201,9 +202,12 @@ func Shared(t testing.TB) *Server {
 	return shared.server
 }
 
-// StopShared stops the package's server, if one was started.
-func StopShared() {
+// Main runs the package's tests with a PostgreSQL (testdb.Main) and stops the package's
+// server afterwards, if one was started.
+func Main(m *testing.M) int {
+	code := testdb.Main(m)
 	if shared.server != nil {
 		shared.server.Close()
 	}
+	return code
 }
