@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +37,12 @@ func ownS3(t *testing.T) (*tests3.Server, string) {
 // postAttachment posts pdf to a thread and returns the answer.
 func postAttachment(t *testing.T, base, token, threadID string) *http.Response {
 	t.Helper()
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(attachmentRequest(base, token, threadID))
+	return postFile(t, base, token, threadID, pdf)
+}
+
+func postFile(t *testing.T, base, token, threadID string, data []byte) *http.Response {
+	t.Helper()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(attachmentRequest(base, token, threadID, data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,29 +50,17 @@ func postAttachment(t *testing.T, base, token, threadID string) *http.Response {
 	return resp
 }
 
-func attachmentRequest(base, token, threadID string) *http.Request {
+func attachmentRequest(base, token, threadID string, data []byte) *http.Request {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("thread_id", threadID)
 	part, _ := w.CreateFormFile("media_data", "invoice.pdf")
-	_, _ = part.Write(pdf)
+	_, _ = part.Write(data)
 	_ = w.Close()
 	req, _ := http.NewRequest("POST", base+"/api/messages/upload", &body)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return req
-}
-
-// getBody is the body of a GET without credentials.
-func getBody(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return string(data)
 }
 
 // count runs a count query on the test's database.
@@ -82,6 +76,35 @@ func count(t *testing.T, dbURL, query string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// lockRow locks a row (lock, a SELECT ... FOR UPDATE of id) in a transaction of its own,
+// holding back whoever writes it next, until release.
+func lockRow(t *testing.T, dbURL, lock, id string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, lock, id); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := tx.Rollback(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// lockWaiters counts the sessions of the test's database waiting for a lock.
+func lockWaiters(t *testing.T, dbURL string) int {
+	return count(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
 }
 
 // waitFor polls cond until it holds, failing after within.
@@ -109,35 +132,21 @@ func TestAServerKilledBeforeTheCommitLeavesNoMessageAndItsObjectIsSwept(t *testi
 	}
 	call(t, "POST", first.base+"/api/orders", token, `{"items":[{"name":"mug","quantity":1,"unit_price_cents":900}]}`, 201, &order)
 
-	ctx := context.Background()
-	lock, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close(ctx)
-	tx, err := lock.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT 1 FROM threads WHERE thread_id = $1 FOR UPDATE", order.ThreadID); err != nil {
-		t.Fatal(err)
-	}
+	release := lockRow(t, dbURL, "SELECT 1 FROM threads WHERE thread_id = $1 FOR UPDATE", order.ThreadID)
 	go func() { // the server dies under this post
-		if resp, err := http.DefaultClient.Do(attachmentRequest(first.base, token, order.ThreadID)); err == nil {
+		if resp, err := http.DefaultClient.Do(attachmentRequest(first.base, token, order.ThreadID, pdf)); err == nil {
 			resp.Body.Close()
 		}
 	}()
 	waitFor(t, "the object written and the post waiting for the thread's lock", 10*time.Second, func() bool {
 		return len(objects.Keys(t, bucket)) == 1 &&
-			count(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1
+			lockWaiters(t, dbURL) == 1
 	})
 	if err := first.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = first.cmd.Wait()
-	if err := tx.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if n := count(t, dbURL, "SELECT count(*) FROM messages"); n != 0 {
 		t.Fatalf("%d messages after the kill", n)
 	}
@@ -184,7 +193,7 @@ func TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
-	if body := getBody(t, in.base+"/readyz"); !strings.Contains(body, `"media":"bucket `) || !strings.Contains(body, `"database":"ok"`) {
+	if _, body := getBody(t, in.base+"/readyz", ""); !strings.Contains(body, `"media":"bucket `) || !strings.Contains(body, `"database":"ok"`) {
 		t.Fatalf("/readyz during the outage: %s", body)
 	}
 	refused := postAttachment(t, in.base, token, order.ThreadID)
@@ -245,4 +254,85 @@ func TestASlowObjectStoreAnswers503(t *testing.T) {
 		t.Fatalf("the post took %v", took)
 	}
 	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+}
+
+// TestMediaMigrateMovesEveryAttachmentBothWaysAndResumes: `media migrate --to s3`, killed
+// while it waits to switch the second row (the test locks it), has moved the first; run
+// again it moves the rest, the killed run's copy is swept, and `--to postgres` brings
+// everything back and empties the bucket. A running server serves every attachment
+// throughout.
+func TestMediaMigrateMovesEveryAttachmentBothWaysAndResumes(t *testing.T) {
+	objects, bucket := ownS3(t)
+	dbURL := testdb.NewDatabase(t)
+	env := append(objects.Env(bucket), "ORDERCHAT_MEDIA_STORE=postgres", "ORDERCHAT_MEDIA_SWEEP_GRACE=2s")
+	in := startInstance(t, dbURL, freeAddr(t), env...)
+	token, _ := mintToken(t, auth.RoleUser)
+	var order struct {
+		ThreadID string `json:"thread_id"`
+	}
+	call(t, "POST", in.base+"/api/orders", token, `{"items":[{"name":"mug","quantity":1,"unit_price_cents":900}]}`, 201, &order)
+	files := map[string][]byte{}
+	var ids []string
+	for i := range 3 {
+		data := append(append([]byte{}, pdf...), bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1))...)
+		var posted struct {
+			MessageID string `json:"message_id"`
+		}
+		resp := postFile(t, in.base, token, order.ThreadID, data)
+		if err := json.NewDecoder(resp.Body).Decode(&posted); err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("post %d: %d %v", i, resp.StatusCode, err)
+		}
+		files[posted.MessageID] = data
+		ids = append(ids, posted.MessageID)
+	}
+	allServed := func(where string) {
+		t.Helper()
+		for id, want := range files {
+			if _, got := getBody(t, in.base+"/api/messages/"+id+"/media", token); got != string(want) {
+				t.Fatalf("%s: %s serves %d bytes, want %d", where, id, len(got), len(want))
+			}
+		}
+	}
+	migrate := func(to string) *exec.Cmd {
+		cmd := exec.Command(binary, "media", "migrate", "--to", to)
+		cmd.Env = append(append(cmdEnv(), "DATABASE_URL="+dbURL), env...)
+		return cmd
+	}
+	inStore := func(store string) int {
+		return count(t, dbURL, "SELECT count(*) FROM messages WHERE COALESCE(media_store, 'postgres') = '"+store+"'")
+	}
+	ledger := func() int { return count(t, dbURL, "SELECT count(*) FROM media_uploads") }
+
+	release := lockRow(t, dbURL, "SELECT 1 FROM messages WHERE message_id = $1 FOR UPDATE", ids[1])
+	interrupted := migrate("s3")
+	if err := interrupted.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the first row moved and the second waiting", 15*time.Second, func() bool {
+		return inStore("s3") == 1 && lockWaiters(t, dbURL) == 1
+	})
+	_ = interrupted.Process.Kill()
+	_ = interrupted.Wait()
+	release()
+	if inStore("s3") != 1 || ledger() != 1 || len(objects.Keys(t, bucket)) != 2 {
+		t.Fatalf("after the kill: %d rows on s3, %d ledger rows, objects %v", inStore("s3"), ledger(), objects.Keys(t, bucket))
+	}
+	allServed("after the kill")
+
+	if out, err := migrate("s3").CombinedOutput(); err != nil || !strings.Contains(string(out), "2 attachments moved to s3") {
+		t.Fatalf("the resumed run: %v\n%s", err, out)
+	}
+	if inStore("s3") != 3 || count(t, dbURL, "SELECT count(*) FROM messages WHERE media_data IS NOT NULL") != 0 {
+		t.Fatalf("after the resumed run: %d rows on s3", inStore("s3"))
+	}
+	waitFor(t, "the killed run's copy swept", 15*time.Second, func() bool { return ledger() == 0 && len(objects.Keys(t, bucket)) == 3 })
+	allServed("on s3")
+
+	if out, err := migrate("postgres").CombinedOutput(); err != nil || !strings.Contains(string(out), "3 attachments moved to postgres") {
+		t.Fatalf("back to postgres: %v\n%s", err, out)
+	}
+	if inStore("postgres") != 3 || ledger() != 0 || len(objects.Keys(t, bucket)) != 0 {
+		t.Fatalf("back on postgres: %d rows, %d ledger rows, objects %v", inStore("postgres"), ledger(), objects.Keys(t, bucket))
+	}
+	allServed("back on postgres")
 }

@@ -105,9 +105,19 @@ func serve(ctx context.Context, args []string) error {
 		"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
 		"listener":   eventLog.Ready,
 	}
-	stores, err := mediaStores(ctx, cfg, pool, log, ready)
+	stores, objects, err := mediaStores(ctx, cfg, pool, log)
 	if err != nil {
 		return err
+	}
+	if objects != nil {
+		ready["media"] = objects.Ready
+		go every(ctx, log, sweepInterval(cfg.MediaSweepGrace), "sweeping media uploads", func(ctx context.Context) error {
+			n, err := objects.Sweep(ctx, cfg.MediaSweepGrace)
+			if n > 0 {
+				log.Info("swept unclaimed media uploads", "count", n)
+			}
+			return err
+		})
 	}
 
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
@@ -190,31 +200,22 @@ func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error)
 	return auth.NewVerifier(ctx, ac)
 }
 
-// mediaStores are the attachment stores cfg asks for. With a bucket configured, the object
-// store is readable (also while it is not the current one, for rows not moved yet), its
-// health is the readiness check "media", and its unclaimed uploads are swept
-// (docs/adr/0008-attachments-on-object-storage.md).
-func mediaStores(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, ready map[string]httpapi.Check) (*media.Stores, error) {
+// mediaStores are the attachment stores cfg asks for, and the object store when a bucket
+// is configured (nil otherwise): it is readable also while it is not the current one, for
+// rows not moved yet (docs/adr/0008-attachments-on-object-storage.md).
+func mediaStores(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*media.Stores, *media.S3, error) {
 	inDatabase := media.NewPostgres(pool)
 	if cfg.S3.Bucket == "" {
-		return media.NewStores(inDatabase), nil
+		return media.NewStores(inDatabase), nil, nil
 	}
 	objects, err := media.NewS3(ctx, pool, log, cfg.S3)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ready["media"] = objects.Ready
-	go every(ctx, log, sweepInterval(cfg.MediaSweepGrace), "sweeping media uploads", func(ctx context.Context) error {
-		n, err := objects.Sweep(ctx, cfg.MediaSweepGrace)
-		if n > 0 {
-			log.Info("swept unclaimed media uploads", "count", n)
-		}
-		return err
-	})
 	if cfg.MediaStore == media.S3Name {
-		return media.NewStores(objects, inDatabase), nil
+		return media.NewStores(objects, inDatabase), objects, nil
 	}
-	return media.NewStores(inDatabase, objects), nil
+	return media.NewStores(inDatabase, objects), objects, nil
 }
 
 // sweepInterval sweeps often enough that an unclaimed upload outlives its grace by at most

@@ -7,6 +7,8 @@ package db
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 const deleteUpload = `-- name: DeleteUpload :execrows
@@ -21,6 +23,73 @@ func (q *Queries) DeleteUpload(ctx context.Context, key string) (int64, error) {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const listMediaToMove = `-- name: ListMediaToMove :many
+SELECT message_id, seq, media_store, media_key, media_size_bytes
+FROM messages
+WHERE media_content_type IS NOT NULL AND COALESCE(media_store, 'postgres') <> $1::text AND seq > $2
+ORDER BY seq
+LIMIT $3
+`
+
+type ListMediaToMoveParams struct {
+	Target   string
+	AfterSeq int64
+	RowLimit int32
+}
+
+type ListMediaToMoveRow struct {
+	MessageID      uuid.UUID
+	Seq            int64
+	MediaStore     *string
+	MediaKey       *string
+	MediaSizeBytes *int64
+}
+
+// ListMediaToMove pages the messages whose attachment is not in the store @target yet, in seq
+// order after @after_seq (orderchat media migrate).
+func (q *Queries) ListMediaToMove(ctx context.Context, arg ListMediaToMoveParams) ([]ListMediaToMoveRow, error) {
+	rows, err := q.db.Query(ctx, listMediaToMove, arg.Target, arg.AfterSeq, arg.RowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListMediaToMoveRow{}
+	for rows.Next() {
+		var i ListMediaToMoveRow
+		if err := rows.Scan(
+			&i.MessageID,
+			&i.Seq,
+			&i.MediaStore,
+			&i.MediaKey,
+			&i.MediaSizeBytes,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const messageMediaChecksum = `-- name: MessageMediaChecksum :one
+SELECT length(media_data)::bigint AS size, sha256(media_data) AS sum
+FROM messages WHERE message_id = $1 AND media_data IS NOT NULL
+`
+
+type MessageMediaChecksumRow struct {
+	Size int64
+	Sum  []byte
+}
+
+func (q *Queries) MessageMediaChecksum(ctx context.Context, messageID uuid.UUID) (MessageMediaChecksumRow, error) {
+	row := q.db.QueryRow(ctx, messageMediaChecksum, messageID)
+	var i MessageMediaChecksumRow
+	err := row.Scan(&i.Size, &i.Sum)
+	return i, err
 }
 
 const oldestStaleUpload = `-- name: OldestStaleUpload :one
@@ -56,4 +125,37 @@ INSERT INTO media_uploads (key) VALUES ($1)
 func (q *Queries) RecordUpload(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, recordUpload, key)
 	return err
+}
+
+const switchMediaStore = `-- name: SwitchMediaStore :execrows
+UPDATE messages
+SET media_store = $1::text, media_key = $2::text,
+    media_data = CASE WHEN $1::text = 's3' THEN NULL ELSE media_data END
+WHERE message_id = $3
+  AND media_store IS NOT DISTINCT FROM $4::text
+  AND media_key IS NOT DISTINCT FROM $5::text
+`
+
+type SwitchMediaStoreParams struct {
+	Target    string
+	NewKey    *string
+	MessageID uuid.UUID
+	OldStore  *string
+	OldKey    *string
+}
+
+// SwitchMediaStore points a message at its attachment's copy in @target, only if the row still
+// points where the copy was read from; moving to s3 drops the bytes from the row.
+func (q *Queries) SwitchMediaStore(ctx context.Context, arg SwitchMediaStoreParams) (int64, error) {
+	result, err := q.db.Exec(ctx, switchMediaStore,
+		arg.Target,
+		arg.NewKey,
+		arg.MessageID,
+		arg.OldStore,
+		arg.OldKey,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -3,6 +3,7 @@ package media
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -54,6 +55,9 @@ type Store interface {
 	Stage(ctx context.Context, messageID uuid.UUID, data []byte) (Staged, error)
 	// Open reads an attachment kept here; key is its messages.media_key.
 	Open(ctx context.Context, messageID uuid.UUID, key string) (io.ReadCloser, error)
+	// Checksum reads an attachment back (within tx, where a move writes it) and returns
+	// its size and SHA-256.
+	Checksum(ctx context.Context, tx db.DBTX, messageID uuid.UUID, key string) (int64, [sha256.Size]byte, error)
 }
 
 // Staged is an attachment kept by a store but not yet referenced by a committed message.

@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,14 @@ func (p *Postgres) Open(ctx context.Context, messageID uuid.UUID, _ string) (io.
 		return nil, err
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+func (p *Postgres) Checksum(ctx context.Context, tx db.DBTX, messageID uuid.UUID, _ string) (int64, [sha256.Size]byte, error) {
+	row, err := db.New(tx).MessageMediaChecksum(ctx, messageID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, [sha256.Size]byte{}, ErrNotFound
+	}
+	return row.Size, [sha256.Size]byte(row.Sum), err
 }
 
 // pgStaged holds the bytes until the message's transaction writes them.

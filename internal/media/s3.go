@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -105,6 +106,21 @@ func (s *S3) Open(ctx context.Context, _ uuid.UUID, key string) (io.ReadCloser, 
 		return nil, fmt.Errorf("%w: get %s: %v", ErrUnavailable, key, err)
 	}
 	return body{ReadCloser: out.Body, cancel: cancel}, nil
+}
+
+func (s *S3) Checksum(ctx context.Context, _ db.DBTX, messageID uuid.UUID, key string) (int64, [sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	body, err := s.Open(ctx, messageID, key)
+	if err != nil {
+		return 0, sum, err
+	}
+	defer body.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, body)
+	if err != nil {
+		return 0, sum, fmt.Errorf("%w: read back %s: %v", ErrUnavailable, key, err)
+	}
+	return n, [sha256.Size]byte(h.Sum(nil)), nil
 }
 
 type body struct {
