@@ -1,5 +1,5 @@
-// Package tests3 gives Go tests a real S3-compatible server, as testdb gives them a real
-// PostgreSQL: versitygw (Apache-2.0) at a pinned version, built once with the Go toolchain
+// Package tests3 gives Go tests (and the benchmark) a real S3-compatible server, as testdb
+// gives them a real PostgreSQL: versitygw (Apache-2.0) at a pinned version, built once with the Go toolchain
 // into a cache directory, serving a temporary directory (its posix backend) on loopback.
 //
 //	func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) } // testdb.Main, then stops the server
@@ -150,24 +150,36 @@ func Credentials() func(*awsconfig.LoadOptions) error {
 	return awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""))
 }
 
-// Client is an S3 client of this server, for tests that look at the bucket themselves.
-func (s *Server) Client(t testing.TB) *s3.Client {
-	t.Helper()
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion("us-east-1"), Credentials())
+// client is an S3 client of this server.
+func (s *Server) client(ctx context.Context) (*s3.Client, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"), Credentials())
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(s.URL); o.UsePathStyle = true })
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(s.URL); o.UsePathStyle = true }), nil
+}
+
+// CreateBucket creates an empty bucket with a fresh name.
+func (s *Server) CreateBucket(ctx context.Context) (string, error) {
+	client, err := s.client(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 6)
+	rand.Read(b) // never returns an error
+	name := "t-" + hex.EncodeToString(b)
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil {
+		return "", fmt.Errorf("tests3: create bucket: %w", err)
+	}
+	return name, nil
 }
 
 // NewBucket creates an empty bucket for one test.
 func (s *Server) NewBucket(t testing.TB) string {
 	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b) // never returns an error
-	name := "t-" + hex.EncodeToString(b)
-	if _, err := s.Client(t).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &name}); err != nil {
-		t.Fatalf("tests3: create bucket: %v", err)
+	name, err := s.CreateBucket(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
 	return name
 }
@@ -175,7 +187,11 @@ func (s *Server) NewBucket(t testing.TB) string {
 // Keys lists the objects of bucket.
 func (s *Server) Keys(t testing.TB, bucket string) []string {
 	t.Helper()
-	out, err := s.Client(t).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: &bucket})
+	client, err := s.client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: &bucket})
 	if err != nil {
 		t.Fatalf("tests3: list %s: %v", bucket, err)
 	}
