@@ -107,6 +107,19 @@ func lockWaiters(t *testing.T, dbURL string) int {
 	return count(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
 }
 
+// waitReadiness polls /readyz until its status is want (ok or degraded, both answered with
+// 200) and returns its body.
+func waitReadiness(t *testing.T, base, want string, within time.Duration) string {
+	t.Helper()
+	var body string
+	waitFor(t, "/readyz "+want, within, func() bool {
+		var status int
+		status, body = getBody(t, base+"/readyz", "")
+		return status == http.StatusOK && strings.Contains(body, `"status":"`+want+`"`)
+	})
+	return body
+}
+
 // waitFor polls cond until it holds, failing after within.
 func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
 	t.Helper()
@@ -167,13 +180,14 @@ func TestAServerKilledBeforeTheCommitLeavesNoMessageAndItsObjectIsSwept(t *testi
 }
 
 // TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway stops the object store under a
-// running server: /readyz names "media", attachments are refused with 503 and Retry-After
+// running server: /readyz is degraded, naming "media" (200: the instance still serves text), attachments are refused with 503 and Retry-After
 // while text messages still post, downloads answer 503, no message points at a missing
-// object; once the store is back everything works without a restart.
+// object; once the store is back everything works without a restart and the refused post's
+// ledger row is swept.
 func TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway(t *testing.T) {
 	objects, bucket := ownS3(t)
 	dbURL := testdb.NewDatabase(t)
-	in := startInstance(t, dbURL, freeAddr(t), append(objects.Env(bucket), "ORDERCHAT_S3_TIMEOUT=1s")...)
+	in := startInstance(t, dbURL, freeAddr(t), append(objects.Env(bucket), "ORDERCHAT_S3_TIMEOUT=1s", "ORDERCHAT_MEDIA_SWEEP_GRACE=2s")...)
 	token, _ := mintToken(t, auth.RoleUser)
 	var order struct {
 		ThreadID string `json:"thread_id"`
@@ -187,13 +201,12 @@ func TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway(t *testing.T) {
 		t.Fatalf("a post before the outage: %d %v", resp.StatusCode, err)
 	}
 	mediaURL := in.base + "/api/messages/" + before.MessageID + "/media"
-	waitStatus(t, in.base+"/readyz", http.StatusOK, 10*time.Second)
+	waitReadiness(t, in.base, "ok", 10*time.Second)
 
 	if err := objects.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
-	if _, body := getBody(t, in.base+"/readyz", ""); !strings.Contains(body, `"media":"bucket `) || !strings.Contains(body, `"database":"ok"`) {
+	if body := waitReadiness(t, in.base, "degraded", 5*time.Second); !strings.Contains(body, `"media":"bucket `) || !strings.Contains(body, `"database":"ok"`) {
 		t.Fatalf("/readyz during the outage: %s", body)
 	}
 	refused := postAttachment(t, in.base, token, order.ThreadID)
@@ -213,13 +226,17 @@ func TestAnObjectStoreOutageIsVisibleAndStoresNothingHalfway(t *testing.T) {
 	if err := objects.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, in.base+"/readyz", http.StatusOK, 20*time.Second)
+	waitReadiness(t, in.base, "ok", 20*time.Second)
 	if resp := postAttachment(t, in.base, token, order.ThreadID); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("a post after the outage: %d", resp.StatusCode)
 	}
 	if got := get(t, mediaURL, token); got != http.StatusOK {
 		t.Fatalf("a download after the outage: %d", got)
 	}
+	// The refused post's ledger row is swept; the bucket holds the two committed attachments.
+	waitFor(t, "the ledger emptied", 15*time.Second, func() bool {
+		return count(t, dbURL, "SELECT count(*) FROM media_uploads") == 0 && len(objects.Keys(t, bucket)) == 2
+	})
 }
 
 // TestASlowObjectStoreAnswers503: a store that accepts connections and never answers
@@ -253,7 +270,7 @@ func TestASlowObjectStoreAnswers503(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("the post took %v", took)
 	}
-	waitStatus(t, in.base+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+	waitReadiness(t, in.base, "degraded", 5*time.Second)
 }
 
 // TestMediaMigrateMovesEveryAttachmentBothWaysAndResumes: `media migrate --to s3`, killed

@@ -109,8 +109,9 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	degraded := map[string]httpapi.Check{}
 	if objects != nil {
-		ready["media"] = objects.Ready
+		degraded["media"] = objects.Ready
 		go every(ctx, log, sweepInterval(cfg.MediaSweepGrace), "sweeping media uploads", func(ctx context.Context) error {
 			n, err := objects.Sweep(ctx, cfg.MediaSweepGrace)
 			if n > 0 {
@@ -131,6 +132,7 @@ func serve(ctx context.Context, args []string) error {
 		MessageLimit: ratelimit.New(cfg.MessageRate.PerSecond, cfg.MessageRate.Burst),
 		StreamLimit:  ratelimit.New(cfg.StreamRate.PerSecond, cfg.StreamRate.Burst),
 		Ready:        ready,
+		Degraded:     degraded,
 	})
 	if err != nil {
 		return err

@@ -101,13 +101,9 @@ func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *te
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ready := map[string]Check{
-		"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
-		"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
-		"listener":   log.Ready,
-	}
 	s := &testServer{Pool: pool, Log: log, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
 	stores := media.NewStores(media.NewPostgres(pool))
+	degraded := map[string]Check{}
 	if mediaStore == media.S3Name {
 		s.S3 = tests3.Shared(t)
 		s.Bucket = s.S3.NewBucket(t)
@@ -116,7 +112,7 @@ func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *te
 			t.Fatal(err)
 		}
 		stores = media.NewStores(objects, media.NewPostgres(pool))
-		ready["media"] = objects.Ready
+		degraded["media"] = objects.Ready
 	}
 	deps := Deps{
 		Logger:   logger,
@@ -126,7 +122,12 @@ func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *te
 		Tickets:  auth.NewTickets(pool),
 		Web:      testWeb,
 		Registry: registry,
-		Ready:    ready,
+		Ready: map[string]Check{
+			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
+			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+			"listener":   log.Ready,
+		},
+		Degraded: degraded,
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)

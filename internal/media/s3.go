@@ -83,7 +83,8 @@ func (s *S3) Stage(ctx context.Context, messageID uuid.UUID, data []byte) (Stage
 		Bucket: &s.bucket, Key: &u.key, Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
 	})
 	if err != nil {
-		u.Discard(ctx) // the store may have kept it anyway (a timeout after the write)
+		// The store may have kept it anyway (a timeout after the write); it is not asked
+		// again now, while it fails: the ledger row stays for the sweep.
 		return nil, fmt.Errorf("%w: put %s: %v", ErrUnavailable, u.key, err)
 	}
 	return u, nil
