@@ -353,3 +353,17 @@ func TestMediaMigrateMovesEveryAttachmentBothWaysAndResumes(t *testing.T) {
 	}
 	allServed("back on postgres")
 }
+
+// TestServeRefusesAnIncompleteObjectStoreSetting: the settings are checked at start-up,
+// every mistake named at once.
+func TestServeRefusesAnIncompleteObjectStoreSetting(t *testing.T) {
+	cmd := exec.Command(binary, "serve")
+	cmd.Env = append(cmdEnv(), "DATABASE_URL="+testdb.NewDatabase(t), "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+freeAddr(t),
+		"ORDERCHAT_MEDIA_STORE=s3", "ORDERCHAT_S3_ENDPOINT=localhost:7070", "ORDERCHAT_S3_PATH_STYLE=yes please")
+	out, err := cmd.CombinedOutput()
+	for _, key := range []string{"ORDERCHAT_S3_BUCKET", "ORDERCHAT_S3_ENDPOINT", "ORDERCHAT_S3_PATH_STYLE"} {
+		if err == nil || !strings.Contains(string(out), key) {
+			t.Errorf("serve with a bad object store setting: err %v, output %s does not name %s", err, out, key)
+		}
+	}
+}
