@@ -41,9 +41,9 @@ type S3 struct {
 var _ Store = (*S3)(nil)
 
 // NewS3 returns the store of c's bucket (README "Configuration"; credentials come from the
-// AWS SDK's default chain) with its ledger in pool. It does not call the
-// store: an unreachable one shows in Ready and in 503s, not as a failed start. opts adjust
-// the SDK's configuration (tests pass static credentials).
+// AWS SDK's default chain) with its ledger in pool. It does not call the store: an
+// unreachable one shows in Ready and in 503s, not as a failed start. opts adjust the SDK's
+// configuration (tests pass static credentials).
 func NewS3(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, c config.S3, opts ...func(*awsconfig.LoadOptions) error) (*S3, error) {
 	opts = append([]func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region), awsconfig.WithRetryMaxAttempts(2)}, opts...)
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
