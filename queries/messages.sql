@@ -15,10 +15,11 @@ WITH thread AS (
     FOR NO KEY UPDATE
 ), message AS (
     INSERT INTO messages (message_id, thread_id, owner, author_id, visibility, message_content,
-                          media_content_type, media_size_bytes, media_filename,
+                          media_content_type, media_size_bytes, media_filename, media_store, media_key,
                           created_at, updated_at)
     SELECT @message_id::uuid, thread.thread_id, @owner::text, @author_id, @visibility::text, @message_content::text,
            sqlc.narg(media_content_type)::text, sqlc.narg(media_size_bytes)::bigint, sqlc.narg(media_filename)::text,
+           sqlc.narg(media_store)::text, sqlc.narg(media_key)::text,
            @created_at::timestamptz, @created_at::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
@@ -42,7 +43,7 @@ FROM message CROSS JOIN touched LEFT JOIN event ON true;
 
 -- name: GetMessage :one
 SELECT message_id, seq, thread_id, owner, author_id, visibility, message_content,
-       media_content_type, media_size_bytes, media_filename, created_at, updated_at
+       media_content_type, media_size_bytes, media_filename, media_store, media_key, created_at, updated_at
 FROM messages WHERE message_id = @message_id;
 
 -- ListMessages pages a thread oldest first after @after_seq (0 for the first page), notes

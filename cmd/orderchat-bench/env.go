@@ -108,7 +108,8 @@ func (b *bench) mint(id uuid.UUID, role auth.Role) string {
 	return token
 }
 
-func (b *bench) startServer(ctx context.Context) (*server, error) {
+// startServer starts `orderchat serve`; env adds settings (an attachment store, say).
+func (b *bench) startServer(ctx context.Context, env ...string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -118,6 +119,7 @@ func (b *bench) startServer(ctx context.Context) (*server, error) {
 	cmd := exec.Command(b.bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.cluster.URL(), "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr,
 		"ORDERCHAT_MESSAGE_RATE=0", "ORDERCHAT_STREAM_RATE=0", "ORDERCHAT_LOG_LEVEL=warn", "ORDERCHAT_PPROF_ADDR="+pprofAddr(len(b.servers)))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

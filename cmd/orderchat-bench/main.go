@@ -28,18 +28,19 @@ type settings struct {
 	ReplayN    int   // events a reconnecting client has missed
 	CrossN     int   // admin streams per instance in the two-instance run
 	CrossRate  int
+	MediaN     int // attachments uploaded and downloaded per store and size
 }
 
 // full is the plan. One process may open at most 20,000 descriptors here, so one
 // instance's last step is 19,500 streams, and 20,000 are held by two (see split.go).
 var full = settings{
 	Streams: []int{1000, 5000, 10000, 19500}, Split: 10000, LatencyN: 10000, Admins: 20, Rates: []int{100, 500, 1000}, RateFor: 20 * time.Second,
-	Throughput: []int{500, 750, 1000, 1250, 1500, 1750, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200,
+	Throughput: []int{500, 750, 1000, 1250, 1500, 1750, 2000}, ReplayN: 10000, CrossN: 10, CrossRate: 200, MediaN: 100,
 }
 
 var smoke = settings{
 	Streams: []int{50, 100}, Split: 50, LatencyN: 100, Admins: 2, Rates: []int{20}, RateFor: 2 * time.Second,
-	Throughput: []int{50}, ReplayN: 500, CrossN: 2, CrossRate: 20,
+	Throughput: []int{50}, ReplayN: 500, CrossN: 2, CrossRate: 20, MediaN: 4,
 }
 
 func main() {

@@ -26,5 +26,10 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "replay: %d events in %.0f ms on one connection\n", r.Replay.Events, r.Replay.Seconds*1000)
 	fmt.Fprintf(w, "two instances: same-instance p50 %.1f / p99 %.1f ms, cross-instance p50 %.1f / p99 %.1f ms\n",
 		r.CrossNode.SameP50ms, r.CrossNode.SameP99ms, r.CrossNode.CrossP50ms, r.CrossNode.CrossP99ms)
-	fmt.Fprintf(w, "events lost: %d\n", r.Lost)
+	fmt.Fprintf(w, "events lost: %d\n\n", r.Lost)
+	fmt.Fprintln(t, "attachments\tMiB\tcount\tupload MiB/s\tupload p99 ms\tdownload MiB/s\tdownload p99 ms\t")
+	for _, m := range r.Media {
+		fmt.Fprintf(t, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t\n", m.Store, m.SizeMiB, m.Count, m.UploadMiBps, m.UploadP99ms, m.DownloadMiBps, m.DownloadP99ms)
+	}
+	t.Flush()
 }

@@ -30,6 +30,7 @@ type report struct {
 	Throughput  *throughputRun  `json:"throughput"`
 	Replay      *replayRun      `json:"replay"`
 	CrossNode   *crossRun       `json:"cross_instance"`
+	Media       []mediaRun      `json:"attachments"`
 	Lost        int             `json:"events_lost"`
 }
 
@@ -160,7 +161,12 @@ func run(ctx context.Context, log *slog.Logger, bin string, s settings) (*report
 	}
 
 	// 5. Two instances: the same posts seen on the posting instance and on another one.
-	r.CrossNode, err = b.crossInstance(ctx, s)
+	if r.CrossNode, err = b.crossInstance(ctx, s); err != nil {
+		return nil, err
+	}
+
+	// 6. Attachments on each store.
+	r.Media, err = b.attachments(ctx, s.MediaN)
 	return r, err
 }
 

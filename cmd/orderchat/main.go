@@ -19,6 +19,7 @@ commands:
   migrate  apply pending database migrations to DATABASE_URL and exit
   token    print a signed development JWT (--sub UUID --role admin|user [--email E] [--ttl 1h])
   tail     print the live events of a running server (--token T [--user ID] [--server URL] [--from N])
+  media    media migrate --to s3|postgres: move every attachment to that store (resumable)
 
 Configuration is read from the environment; see README.md.
 `
@@ -36,6 +37,7 @@ func main() {
 		"migrate": migrate,
 		"token":   token,
 		"tail":    tail,
+		"media":   mediaCommand,
 	}
 	run, ok := commands[os.Args[1]]
 	if !ok {

@@ -90,6 +90,13 @@ func waitHealthy(t *testing.T, base string) {
 
 func get(t *testing.T, url, token string) int {
 	t.Helper()
+	status, _ := getBody(t, url, token)
+	return status
+}
+
+// getBody sends a GET, with a bearer token when given, and returns the status and body.
+func getBody(t *testing.T, url, token string) (int, string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -98,8 +105,9 @@ func get(t *testing.T, url, token string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
 }
 
 // stop signals the process and requires a clean exit within the shutdown grace.

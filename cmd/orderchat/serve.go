@@ -13,6 +13,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"orderchat/internal/auth"
@@ -99,21 +100,39 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	})
 
+	ready := map[string]httpapi.Check{
+		"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
+		"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
+		"listener":   eventLog.Ready,
+	}
+	stores, objects, err := mediaStores(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
+	degraded := map[string]httpapi.Check{}
+	if objects != nil {
+		degraded["media"] = objects.Ready
+		go every(ctx, log, sweepInterval(cfg.MediaSweepGrace), "sweeping media uploads", func(ctx context.Context) error {
+			n, err := objects.Sweep(ctx, cfg.MediaSweepGrace)
+			if n > 0 {
+				log.Info("swept unclaimed media uploads", "count", n)
+			}
+			return err
+		})
+	}
+
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:       log,
 		Verifier:     verifier,
-		Chat:         chat.New(pool, media.NewPostgres(pool), eventLog, httpapi.EventMeta{}),
+		Chat:         chat.New(pool, stores, eventLog, httpapi.EventMeta{}),
 		Hub:          hub,
 		Tickets:      tickets,
 		Web:          webFS,
 		Registry:     registry,
 		MessageLimit: ratelimit.New(cfg.MessageRate.PerSecond, cfg.MessageRate.Burst),
 		StreamLimit:  ratelimit.New(cfg.StreamRate.PerSecond, cfg.StreamRate.Burst),
-		Ready: map[string]httpapi.Check{
-			"database":   func(ctx context.Context) error { return pool.Ping(ctx) },
-			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
-			"listener":   eventLog.Ready,
-		},
+		Ready:        ready,
+		Degraded:     degraded,
 	})
 	if err != nil {
 		return err
@@ -181,6 +200,30 @@ func newVerifier(ctx context.Context, cfg config.Config) (*auth.Verifier, error)
 		ac.Secret = nil
 	}
 	return auth.NewVerifier(ctx, ac)
+}
+
+// mediaStores are the attachment stores cfg asks for, and the object store when a bucket
+// is configured (nil otherwise): it is readable also while it is not the current one, for
+// rows not moved yet (docs/adr/0008-attachments-on-object-storage.md).
+func mediaStores(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*media.Stores, *media.S3, error) {
+	inDatabase := media.NewPostgres(pool)
+	if cfg.S3.Bucket == "" {
+		return media.NewStores(inDatabase), nil, nil
+	}
+	objects, err := media.NewS3(ctx, pool, log, cfg.S3)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.MediaStore == media.S3Name {
+		return media.NewStores(objects, inDatabase), objects, nil
+	}
+	return media.NewStores(inDatabase, objects), objects, nil
+}
+
+// sweepInterval sweeps often enough that an unclaimed upload outlives its grace by at most
+// a quarter.
+func sweepInterval(grace time.Duration) time.Duration {
+	return min(max(grace/4, time.Second), 10*time.Minute)
 }
 
 // pruneInterval prunes often enough that events outlive retention by at most a tenth.

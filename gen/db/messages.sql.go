@@ -15,7 +15,7 @@ import (
 
 const getMessage = `-- name: GetMessage :one
 SELECT message_id, seq, thread_id, owner, author_id, visibility, message_content,
-       media_content_type, media_size_bytes, media_filename, created_at, updated_at
+       media_content_type, media_size_bytes, media_filename, media_store, media_key, created_at, updated_at
 FROM messages WHERE message_id = $1
 `
 
@@ -30,6 +30,8 @@ type GetMessageRow struct {
 	MediaContentType *string
 	MediaSizeBytes   *int64
 	MediaFilename    *string
+	MediaStore       *string
+	MediaKey         *string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -48,6 +50,8 @@ func (q *Queries) GetMessage(ctx context.Context, messageID uuid.UUID) (GetMessa
 		&i.MediaContentType,
 		&i.MediaSizeBytes,
 		&i.MediaFilename,
+		&i.MediaStore,
+		&i.MediaKey,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
@@ -206,11 +210,12 @@ WITH thread AS (
     FOR NO KEY UPDATE
 ), message AS (
     INSERT INTO messages (message_id, thread_id, owner, author_id, visibility, message_content,
-                          media_content_type, media_size_bytes, media_filename,
+                          media_content_type, media_size_bytes, media_filename, media_store, media_key,
                           created_at, updated_at)
     SELECT $4::uuid, thread.thread_id, $5::text, $3, $6::text, $7::text,
            $8::text, $9::bigint, $10::text,
-           $11::timestamptz, $11::timestamptz
+           $11::text, $12::text,
+           $13::timestamptz, $13::timestamptz
     FROM thread
     ON CONFLICT (message_id) DO NOTHING
     RETURNING message_id, seq, thread_id, owner, author_id, visibility, message_content,
@@ -225,8 +230,8 @@ WITH thread AS (
 ), event AS (
     -- A note is never on the customer's stream, feed or notifications (user_visible).
     SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
-                        $6::text = 'public', $3, $12::jsonb) AS id
-    FROM touched WHERE $13::boolean
+                        $6::text = 'public', $3, $14::jsonb) AS id
+    FROM touched WHERE $15::boolean
 )
 SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.visibility, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
 FROM message CROSS JOIN touched LEFT JOIN event ON true
@@ -243,6 +248,8 @@ type PostMessageParams struct {
 	MediaContentType *string
 	MediaSizeBytes   *int64
 	MediaFilename    *string
+	MediaStore       *string
+	MediaKey         *string
 	CreatedAt        time.Time
 	Meta             json.RawMessage
 	AppendEvent      bool
@@ -288,6 +295,8 @@ func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostM
 		arg.MediaContentType,
 		arg.MediaSizeBytes,
 		arg.MediaFilename,
+		arg.MediaStore,
+		arg.MediaKey,
 		arg.CreatedAt,
 		arg.Meta,
 		arg.AppendEvent,

@@ -37,6 +37,11 @@ type EventLogState struct {
 	PrunedUpTo int64
 }
 
+type MediaUpload struct {
+	Key       string
+	CreatedAt time.Time
+}
+
 type Message struct {
 	MessageID        uuid.UUID
 	Seq              int64
@@ -51,6 +56,8 @@ type Message struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Visibility       string
+	MediaStore       *string
+	MediaKey         *string
 }
 
 type NotificationRead struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 	"unicode/utf8"
 
@@ -129,21 +130,7 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		// One statement, one round trip: the common case of a text message.
 		row, err = s.q.PostMessage(ctx, post)
 	} else {
-		// The attachment is written between the message and its event: readers wait for
-		// a transaction once it has appended an event, so not while the blob travels.
-		err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-			if row, err = q.PostMessage(ctx, post); err != nil {
-				return err
-			}
-			if err := s.media.Save(ctx, tx, id, m.Media.Data); err != nil {
-				return err
-			}
-			_, err = q.AppendEvent(ctx, db.AppendEventParams{
-				Resource: "messages", ResourceType: "messages.new", OrderID: &row.OrderID, ThreadID: &m.ThreadID,
-				UserID: &row.CustomerID, UserVisible: visibility == Public, ActorID: &p.Subject, Meta: post.Meta,
-			})
-			return err
-		})
+		row, err = s.postWithAttachment(ctx, p, post, m.Media.Data)
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s.whyNotPosted(ctx, p, m.ThreadID, id)
@@ -159,6 +146,43 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 		MediaSizeBytes: row.MediaSizeBytes, MediaFilename: row.MediaFilename, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt,
 		Seen: false, AuthorName: claim(p.Name, maxNameRunes), AuthorEmail: claim(p.Email, maxEmailRunes),
 	}), true, nil
+}
+
+// postWithAttachment stages the attachment in the current store, then stores the message,
+// claims the attachment and appends the event in one transaction; when that fails, the
+// staged attachment is discarded (docs/adr/0008-attachments-on-object-storage.md).
+func (s *Service) postWithAttachment(ctx context.Context, p auth.Principal, post db.PostMessageParams, data []byte) (row db.PostMessageRow, err error) {
+	store := s.media.Current
+	staged, err := store.Stage(ctx, post.MessageID, data)
+	if err != nil {
+		return row, fmt.Errorf("store the attachment: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			staged.Discard(ctx)
+		}
+	}()
+	name, key := store.Name(), staged.Key()
+	post.MediaStore = &name
+	if key != "" {
+		post.MediaKey = &key
+	}
+	// The attachment is claimed between the message and its event: readers wait for a
+	// transaction once it has appended an event, so not while the store works.
+	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
+		if row, err = q.PostMessage(ctx, post); err != nil {
+			return err
+		}
+		if err := staged.Claim(ctx, tx); err != nil {
+			return err
+		}
+		_, err = q.AppendEvent(ctx, db.AppendEventParams{
+			Resource: "messages", ResourceType: "messages.new", OrderID: &row.OrderID, ThreadID: &row.ThreadID,
+			UserID: &row.CustomerID, UserVisible: post.Visibility == string(Public), ActorID: &p.Subject, Meta: post.Meta,
+		})
+		return err
+	})
+	return row, err
 }
 
 // whyNotPosted explains a post that stored nothing: the thread is not the caller's to
@@ -215,13 +239,13 @@ func (s *Service) ListMessages(ctx context.Context, p auth.Principal, threadID u
 	return paginate(rows, limit, messageOf, func(r db.ListMessagesRow) any { return seqKey{Seq: r.Seq} }), nil
 }
 
-// StoredMedia is an attachment ready to serve.
+// StoredMedia is an attachment ready to serve; the caller closes Body.
 type StoredMedia struct {
 	Media
-	Data []byte
+	Body io.ReadCloser
 }
 
-// GetMedia returns the attachment of a message the caller may see.
+// GetMedia opens the attachment of a message the caller may see, in the store its row names.
 func (s *Service) GetMedia(ctx context.Context, p auth.Principal, messageID uuid.UUID) (StoredMedia, error) {
 	msg, err := s.q.GetMessage(ctx, messageID)
 	if err != nil {
@@ -233,14 +257,22 @@ func (s *Service) GetMedia(ctx context.Context, p auth.Principal, messageID uuid
 	if msg.MediaContentType == nil {
 		return StoredMedia{}, notFound("attachment")
 	}
-	data, err := s.media.Load(ctx, messageID)
+	store, err := s.media.Of(msg.MediaStore)
+	if err != nil {
+		return StoredMedia{}, err
+	}
+	var key string
+	if msg.MediaKey != nil {
+		key = *msg.MediaKey
+	}
+	body, err := store.Open(ctx, messageID, key)
 	if errors.Is(err, media.ErrNotFound) {
 		return StoredMedia{}, notFound("attachment")
 	}
 	if err != nil {
 		return StoredMedia{}, fmt.Errorf("load attachment of %s: %w", messageID, err)
 	}
-	return StoredMedia{Media: Media{ContentType: *msg.MediaContentType, Filename: *msg.MediaFilename, SizeBytes: *msg.MediaSizeBytes}, Data: data}, nil
+	return StoredMedia{Media: Media{ContentType: *msg.MediaContentType, Filename: *msg.MediaFilename, SizeBytes: *msg.MediaSizeBytes}, Body: body}, nil
 }
 
 // checkAttachment enforces the size and type rules and returns the sniffed type.

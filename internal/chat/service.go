@@ -22,7 +22,7 @@ import (
 type Service struct {
 	pool   *pgxpool.Pool
 	q      *db.Queries
-	media  media.Store
+	media  *media.Stores
 	log    EventLog
 	meta   EventEncoder
 	people remembered
@@ -40,10 +40,10 @@ type EventLog interface {
 	Feed(ctx context.Context, r eventlog.FeedRequest) (eventlog.FeedPage, error)
 }
 
-// New returns a Service over pool, storing attachments in store and encoding the meta
+// New returns a Service over pool, keeping attachments in stores and encoding the meta
 // of the events it appends with meta.
-func New(pool *pgxpool.Pool, store media.Store, log EventLog, meta EventEncoder) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: store, log: log, meta: meta,
+func New(pool *pgxpool.Pool, stores *media.Stores, log EventLog, meta EventEncoder) *Service {
+	return &Service{pool: pool, q: db.New(pool), media: stores, log: log, meta: meta,
 		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,6 +32,19 @@ type Config struct {
 	LogLevel          slog.Level    // ORDERCHAT_LOG_LEVEL: debug, info, warn, error
 	LogFormat         string        // ORDERCHAT_LOG_FORMAT: text or json
 	PprofAddr         string        // ORDERCHAT_PPROF_ADDR: serve the Go profiler here (unset: off)
+	MediaStore        string        // ORDERCHAT_MEDIA_STORE: where new attachments go, postgres or s3
+	S3                S3            // ORDERCHAT_S3_*: the bucket (required with MediaStore s3)
+	MediaSweepGrace   time.Duration // ORDERCHAT_MEDIA_SWEEP_GRACE: how old an unclaimed upload is before the sweep deletes it
+}
+
+// S3 locates a bucket of an S3-compatible store; credentials come from the AWS SDK's
+// default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role).
+type S3 struct {
+	Endpoint  string        // ORDERCHAT_S3_ENDPOINT: empty means AWS
+	Bucket    string        // ORDERCHAT_S3_BUCKET
+	Region    string        // ORDERCHAT_S3_REGION
+	PathStyle bool          // ORDERCHAT_S3_PATH_STYLE: the bucket in the path instead of the host name
+	Timeout   time.Duration // ORDERCHAT_S3_TIMEOUT: how long a call may wait for the store's answer
 }
 
 // Rate is a per-principal limit: PerSecond actions with bursts of Burst; 0 disables it.
@@ -58,6 +72,12 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		JWTAudience:  get("ORDERCHAT_JWT_AUDIENCE", ""),
 		LogFormat:    strings.ToLower(get("ORDERCHAT_LOG_FORMAT", "text")),
 		PprofAddr:    get("ORDERCHAT_PPROF_ADDR", ""),
+		MediaStore:   strings.ToLower(get("ORDERCHAT_MEDIA_STORE", "postgres")),
+		S3: S3{
+			Endpoint: get("ORDERCHAT_S3_ENDPOINT", ""),
+			Bucket:   get("ORDERCHAT_S3_BUCKET", ""),
+			Region:   get("ORDERCHAT_S3_REGION", "us-east-1"),
+		},
 	}
 	var errs []error
 	duration := func(key, def string, min time.Duration) time.Duration {
@@ -73,6 +93,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	c.ReadHeaderTimeout = duration("ORDERCHAT_READ_HEADER_TIMEOUT", "10s", 100*time.Millisecond)
 	c.ReadTimeout = duration("ORDERCHAT_READ_TIMEOUT", "2m", 100*time.Millisecond)
 	c.IdleTimeout = duration("ORDERCHAT_IDLE_TIMEOUT", "2m", time.Second)
+	c.S3.Timeout = duration("ORDERCHAT_S3_TIMEOUT", "30s", 100*time.Millisecond)
+	c.MediaSweepGrace = duration("ORDERCHAT_MEDIA_SWEEP_GRACE", "1h", time.Second)
+	errs = append(errs, c.checkMedia(get("ORDERCHAT_S3_PATH_STYLE", "false"))...)
 	rate := func(prefix, perSecond, burst string) Rate {
 		r, err1 := strconv.ParseFloat(get(prefix+"_RATE", perSecond), 64)
 		b, err2 := strconv.Atoi(get(prefix+"_BURST", burst))
@@ -90,6 +113,27 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		errs = append(errs, errors.New("ORDERCHAT_LOG_FORMAT: want text or json"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// checkMedia validates the attachment store settings and reads the path-style flag.
+func (c *Config) checkMedia(pathStyle string) []error {
+	var errs []error
+	if c.MediaStore != "postgres" && c.MediaStore != "s3" {
+		errs = append(errs, errors.New("ORDERCHAT_MEDIA_STORE: want postgres or s3"))
+	}
+	if c.MediaStore == "s3" && c.S3.Bucket == "" {
+		errs = append(errs, errors.New("ORDERCHAT_S3_BUCKET: required with ORDERCHAT_MEDIA_STORE=s3"))
+	}
+	if c.S3.Endpoint != "" {
+		if u, err := url.Parse(c.S3.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("ORDERCHAT_S3_ENDPOINT: want an http(s) URL like http://127.0.0.1:7070"))
+		}
+	}
+	var err error
+	if c.S3.PathStyle, err = strconv.ParseBool(pathStyle); err != nil {
+		errs = append(errs, errors.New("ORDERCHAT_S3_PATH_STYLE: want true or false"))
+	}
+	return errs
 }
 
 // Logger builds the process logger the configuration asks for.

@@ -61,3 +61,32 @@ func TestRatesAndTimeouts(t *testing.T) {
 		t.Fatalf("a zero burst: %v", err)
 	}
 }
+
+func TestAttachmentStoreSettings(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.MediaStore != "postgres" || c.S3.Region != "us-east-1" || c.S3.PathStyle || c.MediaSweepGrace != time.Hour {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	c, err = FromEnv(env(map[string]string{
+		"ORDERCHAT_MEDIA_STORE": "s3", "ORDERCHAT_S3_ENDPOINT": "http://127.0.0.1:7070", "ORDERCHAT_S3_BUCKET": "chat",
+		"ORDERCHAT_S3_REGION": "eu-west-1", "ORDERCHAT_S3_PATH_STYLE": "true", "ORDERCHAT_S3_TIMEOUT": "2s", "ORDERCHAT_MEDIA_SWEEP_GRACE": "5s",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := S3{Endpoint: "http://127.0.0.1:7070", Bucket: "chat", Region: "eu-west-1", PathStyle: true, Timeout: 2 * time.Second}
+	if c.MediaStore != "s3" || c.S3 != want || c.MediaSweepGrace != 5*time.Second {
+		t.Fatalf("settings: %+v", c)
+	}
+	_, err = FromEnv(env(map[string]string{
+		"ORDERCHAT_MEDIA_STORE": "s3", "ORDERCHAT_S3_ENDPOINT": "127.0.0.1:7070", "ORDERCHAT_S3_PATH_STYLE": "sometimes", "ORDERCHAT_MEDIA_SWEEP_GRACE": "0s",
+	}))
+	for _, key := range []string{"ORDERCHAT_S3_BUCKET", "ORDERCHAT_S3_ENDPOINT", "ORDERCHAT_S3_PATH_STYLE", "ORDERCHAT_MEDIA_SWEEP_GRACE"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error does not name %s: %v", key, err)
+		}
+	}
+	if _, err := FromEnv(env(map[string]string{"ORDERCHAT_MEDIA_STORE": "ftp"})); err == nil || !strings.Contains(err.Error(), "ORDERCHAT_MEDIA_STORE") {
+		t.Errorf("an unknown store: %v", err)
+	}
+}

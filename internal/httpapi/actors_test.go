@@ -82,7 +82,7 @@ func (a *actor) say(t *testing.T, threadID uuid.UUID, text string) apiclient.Mes
 func (s *testServer) rowCounts(t *testing.T) map[string]int64 {
 	t.Helper()
 	counts := map[string]int64{}
-	for _, table := range []string{"orders", "order_items", "threads", "messages", "thread_reads", "events", "notification_reads", "notification_watermarks", "order_status_changes"} {
+	for _, table := range []string{"orders", "order_items", "threads", "messages", "thread_reads", "events", "notification_reads", "notification_watermarks", "order_status_changes", "media_uploads"} {
 		var n int64
 		if err := s.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -90,10 +90,13 @@ func (s *testServer) rowCounts(t *testing.T) map[string]int64 {
 		counts[table] = n
 	}
 	var media int64
-	if err := s.Pool.QueryRow(context.Background(), "SELECT count(*) FROM messages WHERE media_data IS NOT NULL").Scan(&media); err != nil {
+	if err := s.Pool.QueryRow(context.Background(), "SELECT count(*) FROM messages WHERE media_data IS NOT NULL OR media_key IS NOT NULL").Scan(&media); err != nil {
 		t.Fatal(err)
 	}
 	counts["attachments"] = media
+	if s.S3 != nil {
+		counts["objects"] = int64(len(s.S3.Keys(t, s.Bucket)))
+	}
 	return counts
 }
 

@@ -200,23 +200,24 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 // TestAnUploadIsBoundedWhileStreaming: a chunked body with no Content-Length cannot
 // smuggle more than the limit, and exactly 5 MiB is accepted.
 func TestAnUploadIsBoundedWhileStreaming(t *testing.T) {
-	s := newTestServer(t)
-	user := s.newActor(t, auth.RoleUser)
-	order := user.placeOrder(t)
-	png := pngBytes(16)
-	exactly := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, media.MaxBytes-len(png))...)
-	if got := postUpload(t, s, user.token, order.ThreadId, "max.png", exactly, ""); got.status != http.StatusCreated || got.message.Media.SizeBytes != media.MaxBytes {
-		t.Fatalf("exactly 5 MiB: %d %s", got.status, got.body)
-	}
+	eachStore(t, func(t *testing.T, s *testServer) {
+		user := s.newActor(t, auth.RoleUser)
+		order := user.placeOrder(t)
+		png := pngBytes(16)
+		exactly := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, media.MaxBytes-len(png))...)
+		if got := postUpload(t, s, user.token, order.ThreadId, "max.png", exactly, ""); got.status != http.StatusCreated || got.message.Media.SizeBytes != media.MaxBytes {
+			t.Fatalf("exactly 5 MiB: %d %s", got.status, got.body)
+		}
 
-	before := s.rowCounts(t)
-	huge := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, 8<<20)...)
-	contentType, body := multipartBody(map[string]string{"thread_id": order.ThreadId.String()}, "huge.png", huge, 0)
-	chunked := io.MultiReader(body()) // hides the length: the client sends it chunked
-	if got := s.postMultipart(t, user.token, contentType, chunked); got.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("8 MiB chunked upload: %d %s", got.status, got.body)
-	}
-	if after := s.rowCounts(t); !sameCounts(before, after) {
-		t.Fatalf("the database changed: %v -> %v", before, after)
-	}
+		before := s.rowCounts(t)
+		huge := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, 8<<20)...)
+		contentType, body := multipartBody(map[string]string{"thread_id": order.ThreadId.String()}, "huge.png", huge, 0)
+		chunked := io.MultiReader(body()) // hides the length: the client sends it chunked
+		if got := s.postMultipart(t, user.token, contentType, chunked); got.status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("8 MiB chunked upload: %d %s", got.status, got.body)
+		}
+		if after := s.rowCounts(t); !sameCounts(before, after) {
+			t.Fatalf("the database changed: %v -> %v", before, after)
+		}
+	})
 }

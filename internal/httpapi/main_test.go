@@ -28,9 +28,10 @@ import (
 	"orderchat/internal/sse"
 	"orderchat/internal/store"
 	"orderchat/internal/testdb"
+	"orderchat/internal/tests3"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) }
 
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 
@@ -40,7 +41,9 @@ type testServer struct {
 	Pool   *pgxpool.Pool
 	Log    *eventlog.Log
 	Hub    *sse.Hub
-	Client *http.Client // validates every /api response against openapi.yaml
+	Client *http.Client   // validates every /api response against openapi.yaml
+	S3     *tests3.Server // the object store, when attachments go there
+	Bucket string
 }
 
 var testWeb = fstest.MapFS{
@@ -51,6 +54,21 @@ var testWeb = fstest.MapFS{
 
 // newTestServer starts the server; tweaks adjust its dependencies (limits, say) first.
 func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
+	t.Helper()
+	return newTestServerOn(t, media.PostgresName, tweaks...)
+}
+
+// eachStore runs test on a server of each attachment store: clients see the same
+// behaviour whichever keeps the bytes (docs/adr/0008-attachments-on-object-storage.md).
+func eachStore(t *testing.T, test func(t *testing.T, s *testServer)) {
+	for _, store := range []string{media.PostgresName, media.S3Name} {
+		t.Run(store, func(t *testing.T) { test(t, newTestServerOn(t, store)) })
+	}
+}
+
+// newTestServerOn starts the server with new attachments going to store: postgres, or s3
+// (a bucket of its own on the package's versitygw).
+func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, testdb.NewDatabase(t))
@@ -82,10 +100,24 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 			t.Fatalf("the event listener did not connect: %v", log.Ready(ctx))
 		}
 	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := &testServer{Pool: pool, Log: log, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
+	stores := media.NewStores(media.NewPostgres(pool))
+	degraded := map[string]Check{}
+	if mediaStore == media.S3Name {
+		s.S3 = tests3.Shared(t)
+		s.Bucket = s.S3.NewBucket(t)
+		objects, err := media.NewS3(ctx, pool, logger, s.S3.Config(s.Bucket), tests3.Credentials())
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = media.NewStores(objects, media.NewPostgres(pool))
+		degraded["media"] = objects.Ready
+	}
 	deps := Deps{
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:   logger,
 		Verifier: verifier,
-		Chat:     chat.New(pool, media.NewPostgres(pool), log, EventMeta{}),
+		Chat:     chat.New(pool, stores, log, EventMeta{}),
 		Hub:      hub,
 		Tickets:  auth.NewTickets(pool),
 		Web:      testWeb,
@@ -95,6 +127,7 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 			"migrations": func(ctx context.Context) error { return store.CheckMigrated(ctx, pool) },
 			"listener":   log.Ready,
 		},
+		Degraded: degraded,
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)
@@ -108,7 +141,8 @@ func newTestServer(t testing.TB, tweaks ...func(*Deps)) *testServer {
 	// Streams and feed waits end before the server closes.
 	t.Cleanup(hub.Shutdown)
 	t.Cleanup(log.Shutdown)
-	return &testServer{URL: srv.URL, Pool: pool, Log: log, Hub: hub, Client: &http.Client{Transport: contracttest.Transport(t, nil)}}
+	s.URL = srv.URL
+	return s
 }
 
 // mint signs a token valid from issuedAt for ttl; an issuedAt far enough in the past gives an expired token.

@@ -12,6 +12,7 @@ import (
 
 	"orderchat/gen/api"
 	"orderchat/internal/chat"
+	"orderchat/internal/media"
 )
 
 // problemTypePrefix names our problem kinds; openapi.yaml lists them all (ProblemType,
@@ -83,6 +84,8 @@ func problemFor(err error) *problem {
 		return p
 	case errors.As(err, &maxBytes):
 		return statusProblem(http.StatusRequestEntityTooLarge, "the request body is too large")
+	case errors.Is(err, media.ErrUnavailable):
+		return statusProblem(http.StatusServiceUnavailable, "the attachment store is unavailable; retry later")
 	case errors.Is(err, context.DeadlineExceeded), pgconn.SafeToRetry(err), isConnectError(err):
 		return statusProblem(http.StatusServiceUnavailable, "the database is unavailable; retry later")
 	case errors.As(err, &pgErr) && pgErr.Code == "57P01": // admin_shutdown: the database is restarting

@@ -36,6 +36,7 @@ type Deps struct {
 	Hub      *sse.Hub
 	Tickets  *auth.Tickets
 	Ready    map[string]Check // readiness conditions for /readyz
+	Degraded map[string]Check // conditions that only degrade /readyz (200, status degraded)
 	Web      fs.FS            // the built web UI (web/dist)
 	// Per-principal rate limits (nil: unlimited): the budgets `messages` and `streams` that
 	// operations name with x-rate-limit in openapi.yaml.
@@ -66,7 +67,7 @@ func NewHandler(ctx context.Context, d Deps) (http.Handler, error) {
 	engine.Use(recoverWithProblem(d.Logger), logRequests(d.Logger), newHTTPMetrics(d.Registry).middleware)
 
 	engine.GET("/healthz", healthz)
-	engine.GET("/readyz", readyz(d.Ready))
+	engine.GET("/readyz", readyz(d.Ready, d.Degraded))
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	engine.GET(apiBase+"/openapi.yaml", serveDocument)
 	engine.GET(apiBase+"/docs", serveReference(d.Web))
