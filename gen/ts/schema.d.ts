@@ -2003,7 +2003,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database is unreachable; nothing was changed. Retry later. */
+        /** @description The database (or, for attachments, the attachment store) is unreachable; nothing was changed. Retry later. */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
