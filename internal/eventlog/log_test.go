@@ -14,25 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"orderchat/gen/db"
-	"orderchat/internal/store"
 	"orderchat/internal/testdb"
+	"orderchat/internal/testdb/migrated"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
-
-func newPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	ctx := context.Background()
-	pool, err := store.Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if _, err := store.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	return pool
-}
 
 // recorder is a follower that keeps what it is handed for a test to take.
 type recorder struct {
@@ -129,7 +115,7 @@ func post(t *testing.T, pool *pgxpool.Pool, user uuid.UUID, text string) int64 {
 // still open (commits do not wait for each other), but the log hands on neither until
 // the earlier one has committed, then both in id order.
 func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	l, r := startLog(t, pool, Options{})
 	user := uuid.New()
 	ctx := context.Background()
@@ -162,7 +148,7 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 // TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery: a transaction that writes
 // but appends no event is waited for only briefly; events flow while it stays open.
 func TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	l, r := startLog(t, pool, Options{})
 	user := uuid.New()
 	ctx := context.Background()
@@ -185,7 +171,7 @@ func TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery(t *testing.T) {
 // TestConcurrentWritersAreDeliveredInIDOrder: 8 writers, 50 events each, all handed on,
 // strictly increasing, none missing.
 func TestConcurrentWritersAreDeliveredInIDOrder(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	_, r := startLog(t, pool, Options{})
 	user := uuid.New()
 	var wg sync.WaitGroup
@@ -212,7 +198,7 @@ func TestConcurrentWritersAreDeliveredInIDOrder(t *testing.T) {
 }
 
 func TestReplayDeliversOnlyWhatTheAudienceMaySee(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	l, _ := startLog(t, pool, Options{})
 	alice, bob := uuid.New(), uuid.New()
 	var aliceIDs []int64
@@ -240,7 +226,7 @@ func TestReplayDeliversOnlyWhatTheAudienceMaySee(t *testing.T) {
 // TestPruneDeletesOldEventsAndRemembersWhereItCut: a resume from before the cut is
 // refused (stream.reset) instead of replaying with a gap.
 func TestPruneDeletesOldEventsAndRemembersWhereItCut(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	l, _ := startLog(t, pool, Options{})
 	user := uuid.New()
 	old := post(t, pool, user, "old")
@@ -273,7 +259,7 @@ func TestPruneDeletesOldEventsAndRemembersWhereItCut(t *testing.T) {
 // TestARolledBackEventIsNeverPublished: a transaction that fails after writing its event
 // publishes nothing, and the id it burnt does not hold up the events after it.
 func TestARolledBackEventIsNeverPublished(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	_, r := startLog(t, pool, Options{})
 	user := uuid.New()
 	ctx := context.Background()
@@ -303,7 +289,7 @@ func TestARolledBackEventIsNeverPublished(t *testing.T) {
 // TestAnotherInstanceHearsOfEventsByNotify: two logs on one database, polling once an
 // hour: an event one instance announces after its commit reaches the other's follower.
 func TestAnotherInstanceHearsOfEventsByNotify(t *testing.T) {
-	pool := newPool(t)
+	pool := migrated.Pool(t)
 	writer, _ := startLog(t, pool, Options{Poll: time.Hour})
 	reader, r := startLog(t, pool, Options{Poll: time.Hour})
 	for deadline := time.Now().Add(10 * time.Second); reader.Ready(context.Background()) != nil; time.Sleep(5 * time.Millisecond) {

@@ -27,7 +27,7 @@ import (
 	"orderchat/internal/media"
 	"orderchat/internal/sse"
 	"orderchat/internal/store"
-	"orderchat/internal/testdb"
+	"orderchat/internal/testdb/migrated"
 	"orderchat/internal/tests3"
 )
 
@@ -71,14 +71,7 @@ func eachStore(t *testing.T, test func(t *testing.T, s *testServer)) {
 func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := store.Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if _, err := store.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := migrated.Pool(t)
 	verifier, err := auth.NewVerifier(ctx, auth.Config{Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"orderchat/internal/media"
-	"orderchat/internal/store"
-	"orderchat/internal/testdb"
+	"orderchat/internal/testdb/migrated"
 	"orderchat/internal/tests3"
 )
 
@@ -24,14 +23,7 @@ func TestMain(m *testing.M) { os.Exit(tests3.Main(m)) }
 func newS3(t *testing.T) (*media.S3, *pgxpool.Pool, func() []string) {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := store.Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if _, err := store.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := migrated.Pool(t)
 	server := tests3.Shared(t)
 	bucket := server.NewBucket(t)
 	s, err := media.NewS3(ctx, pool, slog.New(slog.DiscardHandler), server.Config(bucket), tests3.Credentials())
