@@ -85,7 +85,7 @@ export function AssignMenu({ thread, compact = false }: AssignMenuProps) {
         </div>
       )}
       {assign.error && (
-        <span className="assign-error" role="alert">
+        <span className="floating-error assign-error" role="alert">
           Not assigned: {describeError(assign.error)}
         </span>
       )}

@@ -179,7 +179,7 @@ function CloseThreadButton({ onClose }: { onClose: () => Promise<void> }) {
         Cancel
       </button>
       {error && (
-        <span className="chat-confirm-error" role="alert">
+        <span className="floating-error chat-confirm-error" role="alert">
           {error}
         </span>
       )}
