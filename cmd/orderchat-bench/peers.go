@@ -59,6 +59,7 @@ type peerRun struct {
 	Server         string       `json:"server"` // orderchat | mercure-bolt
 	Round          int          `json:"round"`
 	IdleKiBPerSub  float64      `json:"idle_rss_per_subscriber_kib"`
+	FirstEachP99ms float64      `json:"first_message_to_each_subscriber_publish_p99_ms"`
 	Latency        []latencyRun `json:"latency"`
 	ReplayEvents   int          `json:"replay_events"`
 	ReplayConns    int          `json:"replay_connections"`
@@ -106,7 +107,8 @@ func runPeers(ctx context.Context, log *slog.Logger, bin, mercureBin string, s p
 			r.Runs = append(r.Runs, *run)
 		}
 	}
-	r.rows = []peerMetric{{"idle RSS per subscriber KiB", func(p peerRun) float64 { return p.IdleKiBPerSub }}}
+	r.rows = []peerMetric{{"idle RSS per subscriber KiB", func(p peerRun) float64 { return p.IdleKiBPerSub }},
+		{"first message to each: publish p99 ms", func(p peerRun) float64 { return p.FirstEachP99ms }}}
 	for i, rate := range s.Rates {
 		for _, m := range []struct {
 			name string
@@ -165,9 +167,15 @@ func (r *peersReport) print(w io.Writer) {
 	fmt.Fprintf(w, "\nevents lost in all: %d\n", r.Lost)
 }
 
-// measureRates runs the warm-up and then each rate with the meter's streams open.
-func measureRates(ctx context.Context, log *slog.Logger, name string, m *meter, s peerSettings) []latencyRun {
-	m.measure(ctx, s.Rates[0], s.RateFor/5, 0) // warm-up, not reported
+// measureRates runs the warm-up, one message to each subscriber at the first rate (the
+// first publish to each of Mercure's topics is slow: that is cold start, not steady state),
+// and then each rate with the meter's streams open.
+func measureRates(ctx context.Context, log *slog.Logger, name string, m *meter, s peerSettings, run *peerRun) []latencyRun {
+	m.p.everyUser = true
+	warm := m.measure(ctx, s.Rates[0], time.Duration(float64(s.Subscribers)/float64(s.Rates[0])*float64(time.Second)), 0)
+	m.p.everyUser = false
+	run.FirstEachP99ms = warm.PostP99ms
+	log.Info("peer warm-up: one message to each subscriber", "server", name, "rate", s.Rates[0], "publish_p99_ms", warm.PostP99ms, "delivery_p99_ms", warm.UserP99ms)
 	var runs []latencyRun
 	for _, rate := range s.Rates {
 		if ctx.Err() != nil {
@@ -200,7 +208,7 @@ func orderchatPeerRun(ctx context.Context, log *slog.Logger, bin string, s peerS
 	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))
 	time.Sleep(2 * time.Second)
 	run.IdleKiBPerSub = float64(srv.rss()-baseline) / float64(s.Subscribers) / 1024
-	run.Latency = measureRates(ctx, log, "orderchat", m, s)
+	run.Latency = measureRates(ctx, log, "orderchat", m, s, run)
 	users.close()
 	b.waitStreamsClosed(ctx, srv)
 	replay, err := b.replay(ctx, srv.base, s.ReplayN, p)
@@ -221,16 +229,14 @@ type mercureHub struct {
 const mercureIssuer = "orderchat-bench"
 
 func startMercure(ctx context.Context, bin string) (*mercureHub, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "mercure-bench-")
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
 	h := &mercureHub{dir: dir, hub: "http://" + addr + "/.well-known/mercure", key: []byte(secret)}
 	h.aud = h.hub
 	h.cmd = exec.Command(bin, "-addr", addr, "-bolt", filepath.Join(dir, "mercure.db"), "-issuer", mercureIssuer, "-aud", h.aud)
@@ -377,7 +383,7 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 	defer subs.close()
 	time.Sleep(2 * time.Second)
 	run.IdleKiBPerSub = float64(h.rss()-baseline) / float64(s.Subscribers) / 1024
-	run.Latency = measureRates(ctx, log, "mercure-bolt", m, s)
+	run.Latency = measureRates(ctx, log, "mercure-bolt", m, s, run)
 	return run, ctx.Err()
 }
 

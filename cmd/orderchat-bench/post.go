@@ -25,6 +25,8 @@ type poster struct {
 	// send delivers message seq to user u (an index below users): a POST to orderchat here,
 	// a publish to Mercure in the peer benchmark (peers.go).
 	send func(ctx context.Context, seq, u int) error
+	// everyUser sends the i-th message of a run to user i (mod users) instead of a random one.
+	everyUser bool
 }
 
 type sentMessage struct {
@@ -66,9 +68,12 @@ func (p *poster) run(ctx context.Context, rate int, d time.Duration) postResult 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range jobs {
+			for i := range jobs {
 				seq := int(p.next.Add(1))
 				u := rand.IntN(p.users)
+				if p.everyUser {
+					u = i % p.users
+				}
 				start := time.Now()
 				p.mu.Lock()
 				p.sent[seq] = sentMessage{at: start, user: u}
