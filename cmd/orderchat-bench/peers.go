@@ -397,6 +397,8 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 	time.Sleep(2 * time.Second)
 	run.IdleKiBPerSub = float64(h.rss()-baseline) / float64(s.Subscribers) / 1024
 	run.Latency = measureRates(ctx, log, "mercure-bolt", m, s, run)
+	subs.close()
+	time.Sleep(time.Second) // the hub drops them before it stops (else it logs an error for each)
 	return run, ctx.Err()
 }
 
