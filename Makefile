@@ -8,7 +8,7 @@ SQLC    := $(GO) -C tools tool sqlc -f ../sqlc.yaml
 OAPI    := $(GO) tool oapi-codegen
 NPM_OK  := node_modules/.package-lock.json
 
-.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e test-partners screenshots bench bench-smoke clean
+.PHONY: help run build web generate check-generated lint test test-go fuzz test-web test-e2e test-partners screenshots bench bench-smoke bench-peers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -104,6 +104,16 @@ bench: build ## the load benchmark (bin/bench.json) and the Go micro-benchmarks;
 
 bench-smoke: build ## the load generator with tiny numbers: it fails when any event is lost (figures meaningless)
 	$(GO) run ./cmd/orderchat-bench --smoke --server $(BIN) --json bin/bench-smoke.json > /dev/null
+
+# Mercure (the peer of `make bench-peers`) at the release pinned in tools/mercure/go.mod, its own
+# module so that its dependencies never enter ours; its source stays in the module cache.
+MERCURE := bin/mercure-bench
+$(MERCURE): tools/mercure/go.mod tools/mercure/go.sum tools/mercure/main.go
+	$(GO) -C tools/mercure build -o $(CURDIR)/$(MERCURE) .
+
+# PEERS_FLAGS shrinks a run, e.g. PEERS_FLAGS='--peer-subscribers 1000 --peer-rounds 1 --peer-for 10s'.
+bench-peers: build $(MERCURE) ## orderchat and Mercure-Bolt alternately under the same load: ratios into bin/bench-peers.json
+	$(GO) run ./cmd/orderchat-bench --peers --server $(BIN) --mercure $(MERCURE) --json bin/bench-peers.json $(PEERS_FLAGS)
 
 clean: ## remove build outputs (keeps .data/)
 	rm -rf bin web/dist/assets web/dist/*.html

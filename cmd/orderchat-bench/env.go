@@ -110,12 +110,10 @@ func (b *bench) mint(id uuid.UUID, role auth.Role) string {
 
 // startServer starts `orderchat serve`; env adds settings (an attachment store, say).
 func (b *bench) startServer(ctx context.Context, env ...string) (*server, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	cmd := exec.Command(b.bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.cluster.URL(), "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr,
 		"ORDERCHAT_MESSAGE_RATE=0", "ORDERCHAT_STREAM_RATE=0", "ORDERCHAT_LOG_LEVEL=warn", "ORDERCHAT_PPROF_ADDR="+pprofAddr(len(b.servers)))
@@ -230,3 +228,13 @@ func (b *bench) addUsers(ctx context.Context, n int) error {
 
 // pprofAddr is where the i-th server exposes its profiler (go tool pprof http://ADDR/debug/pprof/profile).
 func pprofAddr(i int) string { return "127.0.0.1:" + strconv.Itoa(6060+i) }
+
+// freeAddr is a loopback address with a port free at the time of asking.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -48,6 +50,12 @@ func main() {
 	out := flag.String("json", "bin/bench.json", "where to write the JSON summary")
 	quick := flag.Bool("smoke", false, "a quick run with small numbers (correctness, not figures)")
 	holder := flag.Bool("hold", false, "internal: hold the streams named on stdin until stdin closes")
+	peers := flag.Bool("peers", false, "the peer benchmark: orderchat and Mercure-Bolt alternately under the same load (peers.go)")
+	mercure := flag.String("mercure", "bin/mercure-bench", "with --peers: the Mercure hub binary (tools/mercure)")
+	peerSubs := flag.Int("peer-subscribers", 10000, "with --peers: subscribers, one topic/user stream each")
+	peerRounds := flag.Int("peer-rounds", 2, "with --peers: runs of each server, alternating")
+	peerFor := flag.Duration("peer-for", 20*time.Second, "with --peers: how long each rate runs")
+	peerRates := flag.String("peer-rates", "500,1000,2000", "with --peers: messages per second, comma-separated")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,6 +65,26 @@ func main() {
 			log.Error("holding streams failed", "err", err)
 			os.Exit(1)
 		}
+		return
+	}
+
+	if *peers {
+		ps := peerSettings{Subscribers: *peerSubs, RateFor: *peerFor, Rounds: *peerRounds, ReplayN: 10000}
+		for _, f := range strings.Split(*peerRates, ",") {
+			rate, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || rate <= 0 {
+				log.Error("bad --peer-rates", "value", *peerRates)
+				os.Exit(2)
+			}
+			ps.Rates = append(ps.Rates, rate)
+		}
+		report, err := runPeers(ctx, log, *bin, *mercure, ps)
+		if err != nil {
+			log.Error("peer benchmark failed", "err", err)
+			os.Exit(1)
+		}
+		report.print(os.Stdout)
+		writeJSON(*out, report)
 		return
 	}
 
@@ -73,13 +101,18 @@ func main() {
 		os.Exit(1)
 	}
 	report.print(os.Stdout)
-	data, _ := json.MarshalIndent(report, "", "  ")
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
-		_ = os.WriteFile(*out, data, 0o644)
-	}
-	fmt.Fprintf(os.Stdout, "\n%s\n", data)
+	fmt.Fprintf(os.Stdout, "\n%s\n", writeJSON(*out, report))
 	if report.Lost > 0 {
 		log.Error("events were lost", "count", report.Lost)
 		os.Exit(1)
 	}
+}
+
+// writeJSON writes v, indented, to path and returns what it wrote.
+func writeJSON(path string, v any) []byte {
+	data, _ := json.MarshalIndent(v, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+		_ = os.WriteFile(path, data, 0o644)
+	}
+	return data
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -21,6 +22,11 @@ type poster struct {
 
 	mu   sync.Mutex
 	sent map[int]sentMessage
+	// send delivers message seq to user u (an index below users): a POST to orderchat here,
+	// a publish to Mercure in the peer benchmark (peers.go).
+	send func(ctx context.Context, seq, u int) error
+	// everyUser sends the i-th message of a run to user i (mod users) instead of a random one.
+	everyUser bool
 }
 
 type sentMessage struct {
@@ -29,7 +35,17 @@ type sentMessage struct {
 }
 
 func newPoster(b *bench, base string, users int) *poster {
-	return &poster{b: b, base: base, users: users, sent: map[int]sentMessage{}}
+	p := &poster{b: b, base: base, users: users, sent: map[int]sentMessage{}}
+	api := b.api(base, b.admin)
+	p.send = func(ctx context.Context, seq, u int) error {
+		text := "b" + strconv.Itoa(seq)
+		resp, err := api.CreateMessageWithResponse(ctx, apiclient.CreateMessageRequest{ThreadId: b.users[u].thread, MessageContent: &text})
+		if err == nil && resp.StatusCode() != http.StatusCreated {
+			err = fmt.Errorf("create message: %d", resp.StatusCode())
+		}
+		return err
+	}
+	return p
 }
 
 // postResult summarizes one run of posting.
@@ -43,7 +59,6 @@ type postResult struct {
 // run posts rate messages per second for d, as an admin, each to a random customer's
 // thread, from enough workers that a slow answer does not slow the schedule.
 func (p *poster) run(ctx context.Context, rate int, d time.Duration) postResult {
-	api := p.b.api(p.base, p.b.admin)
 	total := int(float64(rate) * d.Seconds())
 	jobs := make(chan int, total)
 	var mu sync.Mutex
@@ -53,18 +68,20 @@ func (p *poster) run(ctx context.Context, rate int, d time.Duration) postResult 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range jobs {
+			for i := range jobs {
 				seq := int(p.next.Add(1))
 				u := rand.IntN(p.users)
-				text := "b" + strconv.Itoa(seq)
+				if p.everyUser {
+					u = i % p.users
+				}
 				start := time.Now()
 				p.mu.Lock()
 				p.sent[seq] = sentMessage{at: start, user: u}
 				p.mu.Unlock()
-				resp, err := api.CreateMessageWithResponse(ctx, apiclient.CreateMessageRequest{ThreadId: p.b.users[u].thread, MessageContent: &text})
+				err := p.send(ctx, seq, u)
 				took := time.Since(start)
 				mu.Lock()
-				if err != nil || resp.StatusCode() != http.StatusCreated {
+				if err != nil {
 					res.Failed++
 				} else {
 					res.Sent++

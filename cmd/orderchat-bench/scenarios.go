@@ -50,6 +50,7 @@ type latencyRun struct {
 	AdminP50ms float64 `json:"admin_p50_ms"`
 	AdminP99ms float64 `json:"admin_p99_ms"`
 	AdminMaxms float64 `json:"admin_max_ms"`
+	PostP50ms  float64 `json:"post_p50_ms"`
 	PostP99ms  float64 `json:"post_p99_ms"`
 	Expected   int     `json:"deliveries_expected"`
 	Received   int     `json:"deliveries_received"`
@@ -201,22 +202,25 @@ func newMeter(p *poster) *meter { return &meter{p: p} }
 
 func (m *meter) receive(admin bool) receiver {
 	return func(e eventstream.Event, at time.Time) {
-		seq, ok := seqOf(e)
-		if !ok {
-			return
+		if seq, ok := seqOf(e); ok {
+			m.got(seq, at, admin)
 		}
-		sent, ok := m.p.sentAt(seq)
-		if !ok {
-			return
-		}
-		m.mu.Lock()
-		if admin {
-			m.admin = append(m.admin, at.Sub(sent.at))
-		} else {
-			m.user = append(m.user, at.Sub(sent.at))
-		}
-		m.mu.Unlock()
 	}
+}
+
+// got records the arrival of message seq at a user stream or (admin) an admin stream.
+func (m *meter) got(seq int, at time.Time, admin bool) {
+	sent, ok := m.p.sentAt(seq)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	if admin {
+		m.admin = append(m.admin, at.Sub(sent.at))
+	} else {
+		m.user = append(m.user, at.Sub(sent.at))
+	}
+	m.mu.Unlock()
 }
 
 // measure posts at rate for d and waits for the deliveries to drain.
@@ -241,7 +245,7 @@ func (m *meter) measure(ctx context.Context, rate int, d time.Duration, admins i
 	run := latencyRun{Rate: rate, Posted: res.Sent, Expected: expected, Received: len(m.user) + len(m.admin)}
 	run.UserP50ms, run.UserP99ms, run.UserMaxms = percentiles(m.user)
 	run.AdminP50ms, run.AdminP99ms, run.AdminMaxms = percentiles(m.admin)
-	_, run.PostP99ms, _ = percentiles(res.Latency)
+	run.PostP50ms, run.PostP99ms, _ = percentiles(res.Latency)
 	return run
 }
 
