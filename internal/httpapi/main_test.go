@@ -151,7 +151,20 @@ func mint(t *testing.T, role auth.Role, issuedAt time.Time, ttl time.Duration) s
 // do sends a request with an optional bearer token and returns the status, headers and body.
 func (s *testServer) do(t *testing.T, method, path, token, contentType, body string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	resp := s.send(t, context.Background(), method, path, token, contentType, body)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, string(data)
+}
+
+// send sends a request with an optional bearer token and content type; the caller closes
+// the response's body.
+func (s *testServer) send(t *testing.T, ctx context.Context, method, path, token, contentType, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,12 +178,7 @@ func (s *testServer) do(t *testing.T, method, path, token, contentType, body str
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, string(data)
+	return resp
 }
 
 // note is what every event and notification has, whatever its type (the generated

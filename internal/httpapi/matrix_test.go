@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -218,17 +217,7 @@ func (f fixture) call(t *testing.T, s *testServer, op, caller string, want int) 
 	method, path, body, contentType := f.request(op)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel() // ends event streams once their status is known
-	req, _ := http.NewRequestWithContext(ctx, method, s.URL+path, strings.NewReader(body))
-	if token := f.token(t, caller); token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := s.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := s.send(t, ctx, method, path, f.token(t, caller), contentType, body)
 	defer resp.Body.Close()
 	var data []byte
 	if resp.Header.Get("Content-Type") == "text/event-stream" {
