@@ -42,11 +42,20 @@ type uploadResult struct {
 // postUpload posts a multipart message with one attachment (and text, when given).
 func postUpload(t *testing.T, s *testServer, token string, threadID uuid.UUID, filename string, data []byte, text string) uploadResult {
 	t.Helper()
+	return postUploadAs(t, s, token, threadID, filename, data, text, "")
+}
+
+// postUploadAs is postUpload with a visibility field, when given.
+func postUploadAs(t *testing.T, s *testServer, token string, threadID uuid.UUID, filename string, data []byte, text, visibility string) uploadResult {
+	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("thread_id", threadID.String())
 	if text != "" {
 		_ = w.WriteField("message_content", text)
+	}
+	if visibility != "" {
+		_ = w.WriteField("visibility", visibility)
 	}
 	part, _ := w.CreateFormFile("media_data", filename)
 	_, _ = part.Write(data)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,15 +29,7 @@ func (s *testServer) named(t *testing.T, role auth.Role, name, email string) *ac
 // postNote posts an internal note with an attachment as admin, and returns its id.
 func postNote(t *testing.T, s *testServer, admin *actor, threadID uuid.UUID, text string, attachment []byte) uuid.UUID {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("thread_id", threadID.String())
-	_ = w.WriteField("message_content", text)
-	_ = w.WriteField("visibility", "internal")
-	part, _ := w.CreateFormFile("media_data", text+".png")
-	_, _ = part.Write(attachment)
-	_ = w.Close()
-	r := s.postMultipart(t, admin.token, w.FormDataContentType(), &body)
+	r := postUploadAs(t, s, admin.token, threadID, text+".png", attachment, text, "internal")
 	if r.status != http.StatusCreated || r.message.Visibility != apiclient.Internal {
 		t.Fatalf("note: %d %s", r.status, r.body)
 	}
