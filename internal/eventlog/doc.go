@@ -8,8 +8,9 @@
 //  2. The transaction commits; the emitter then calls Published, which wakes this
 //     process's reader at once and, at most once per 2 ms, NOTIFYs the other instances,
 //     whose readers LISTEN.
-//  3. The reader (Run) reads the log up to the settled horizon (horizon.go), the id below
-//     which no uncommitted event can still appear (README: "How ordering is kept").
+//  3. The reader (Run) reads the rows after its position and takes the unbroken run of
+//     ids from there: every smaller id is settled (README: "How ordering is kept"). A gap
+//     that lasts is settled by a horizon (horizon.go): a writer still running, or a rollback.
 //  4. It hands the rows to its Followers in id order; internal/sse is the follower that
 //     queues them on its subscribers, whose streams write them to the socket. The JSON
 //     feed (Feed) wakes its waiting requests from the same reader.

@@ -75,7 +75,7 @@ func (l *Log) listen(ctx context.Context) error {
 		}
 		l.setHealth(nil)
 		wait := l.opt.Poll
-		if !l.settler.waitingSince().IsZero() {
+		if l.gap.id != 0 { // a gap waits: read again soon
 			wait = recheck
 		}
 		timer.Reset(wait)

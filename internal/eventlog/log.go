@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -15,11 +16,13 @@ import (
 	"orderchat/gen/db"
 )
 
-// Settling the log: an unsettled horizon is checked again after recheck even when nothing
-// wakes the reader (the transaction it waits for may append no event, so no one announces
-// its end); after slowPath, only transactions that appended events are waited for.
+// Settling the log: while a gap waits, the log is read again after recheck even when
+// nothing wakes the reader (a rolled-back writer announces nothing); a gap is waited out
+// for gapGrace before the horizon is asked; after slowPath, a horizon waits only for the
+// transactions that appended events.
 const (
 	recheck  = 5 * time.Millisecond
+	gapGrace = 10 * time.Millisecond
 	slowPath = 10 * time.Millisecond
 )
 
@@ -68,7 +71,11 @@ type Log struct {
 	position int64   // the id the followers have been handed the log up to
 	polls    pollers // feed requests waiting for an event (feed.go)
 
-	settler  settler       // used by the reader goroutine only
+	// Used by the reader goroutine only:
+	settler   settler // the horizons taken to settle a gap
+	settledTo int64   // the highest id a horizon proved settled
+	gap       gap     // the missing id the reader waits for, if any
+
 	instance string        // this log's NOTIFY payload: its own announcements are not news
 	wake     chan struct{} // read the log now
 	announce chan struct{} // tell the other instances
@@ -97,7 +104,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Log, error) {
 			return nil, fmt.Errorf("find where the event log is settled: %w", err)
 		}
 		if ok {
-			l.position = upTo
+			l.position, l.settledTo = upTo, upTo
 			l.metrics.position.Set(float64(upTo))
 			return l, nil
 		}
@@ -161,32 +168,87 @@ func (l *Log) settle(ctx context.Context) (upTo int64, ok bool, err error) {
 	return upTo, ok, nil
 }
 
-// catchUp hands every event after the position up to the settled id to the followers,
-// in id order, a batch at a time.
+// catchUp hands every settled event after the position to the followers, in id order,
+// a batch at a time (docs/adr/0009-gaps-not-horizons.md). Ids are drawn before commit and
+// never reused, so a row whose smaller ids have all been read is settled: no query about
+// running transactions is needed. Only a gap, an id missing while later ones are read,
+// is waited for: almost always a writer about to commit, whose commit wakes the reader;
+// a gap that outlasts gapGrace is settled by the horizon (a rollback leaves one for good).
 func (l *Log) catchUp(ctx context.Context) error {
-	upTo, ok, err := l.settle(ctx)
-	if err != nil {
-		return fmt.Errorf("settle the event log: %w", err)
-	}
-	// Only this goroutine moves the position, so it reads it without the lock.
-	for ok && l.position < upTo {
-		rows, err := l.q.ListEvents(ctx, db.ListEventsParams{AfterID: l.position, UpToID: upTo, RowLimit: batch})
+	for {
+		// Only this goroutine moves the position, so it reads it without the lock.
+		rows, err := l.q.ListEvents(ctx, db.ListEventsParams{AfterID: l.position, UpToID: math.MaxInt64, RowLimit: batch})
 		if err != nil {
 			return fmt.Errorf("read events after %d: %w", l.position, err)
 		}
-		position := upTo // ids up to upTo without a row were rolled back
-		if len(rows) == batch {
-			position = rows[len(rows)-1].ID
+		n, position := l.settledPrefix(rows)
+		if n < len(rows) {
+			settled, err := l.waitOutGap(ctx, position+1)
+			if err != nil {
+				return fmt.Errorf("settle the event log: %w", err)
+			}
+			if settled {
+				continue // read again: the gap's writer may have committed since the read
+			}
+		} else {
+			l.gap, l.settler = gap{}, settler{}
 		}
-		for _, f := range l.followers {
-			f.Follow(rows, position)
+		if position > l.position {
+			for _, f := range l.followers {
+				f.Follow(rows[:n], position)
+			}
+			l.advance(rows[:n], position)
 		}
-		l.advance(rows, position)
+		if n < len(rows) || len(rows) < batch {
+			break
+		}
 	}
 	l.health.Lock()
 	l.caughtUp = time.Now()
 	l.health.Unlock()
 	return nil
+}
+
+// settledPrefix returns how many of rows (read after the position, in id order, and
+// after settledTo was proved) are settled, and the position reached by handing them on:
+// each row is settled when it follows the previous id directly or a horizon proved it
+// settled. Ids up to settledTo without a row were rolled back, so the position passes
+// them once no unread row can be among them.
+func (l *Log) settledPrefix(rows []db.Event) (n int, position int64) {
+	position = l.position
+	for n < len(rows) && (rows[n].ID == position+1 || rows[n].ID <= l.settledTo) {
+		position = rows[n].ID
+		n++
+	}
+	if l.settledTo > position && (n < len(rows) || len(rows) < batch) {
+		position = l.settledTo
+	}
+	return n, position
+}
+
+// gap is an id missing from the log while later ones are read, and since when.
+type gap struct {
+	id    int64
+	since time.Time
+}
+
+// waitOutGap reports whether a horizon has now settled the missing id. For gapGrace it
+// asks nothing and lets the writer commit; then it takes horizons until one settles.
+func (l *Log) waitOutGap(ctx context.Context, id int64) (bool, error) {
+	now := time.Now()
+	if l.gap.id != id {
+		l.gap, l.settler = gap{id: id, since: now}, settler{}
+		return false, nil
+	}
+	if now.Sub(l.gap.since) < gapGrace {
+		return false, nil
+	}
+	upTo, ok, err := l.settle(ctx)
+	if err != nil || !ok {
+		return false, err
+	}
+	l.settledTo = max(l.settledTo, upTo)
+	return l.settledTo >= id, nil
 }
 
 // advance moves the position once the followers have the rows up to it (so that

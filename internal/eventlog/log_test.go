@@ -145,6 +145,43 @@ func TestOutOfOrderCommitsNeverReorderEvents(t *testing.T) {
 	}
 }
 
+// TestAnOpenWriterHoldsUpOnlyTheEventsAfterIt: an event is handed on once every smaller
+// id has committed, while a writer that drew a larger id is still open (the horizon of
+// docs/adr/0002 waited for every transaction running after the commit; ADR 0009).
+func TestAnOpenWriterHoldsUpOnlyTheEventsAfterIt(t *testing.T) {
+	pool := migrated.Pool(t)
+	l, r := startLog(t, pool, Options{})
+	user := uuid.New()
+	ctx := context.Background()
+
+	first, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback(ctx)
+	later, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer later.Rollback(ctx)
+	firstID := appendEvent(t, ctx, first, user, "first")
+	laterID := appendEvent(t, ctx, later, user, "later, still open")
+	if err := first.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Published()
+	if got := r.receive(t, 1); len(got) != 1 || got[0].ID != firstID {
+		t.Fatalf("handed on %v, want only %d (%d is open)", got, firstID, laterID)
+	}
+	if err := later.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Published()
+	if got := r.receive(t, 1); got[0].ID != laterID {
+		t.Fatalf("handed on %d, want %d", got[0].ID, laterID)
+	}
+}
+
 // TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery: a transaction that writes
 // but appends no event is waited for only briefly; events flow while it stays open.
 func TestAnOpenTransactionWithoutEventsDoesNotHoldUpDelivery(t *testing.T) {

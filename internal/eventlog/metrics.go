@@ -16,7 +16,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		settle: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "orderchat_event_log_settle_seconds",
-			Help:    "How long a read of the event log waited for the transactions that were running when it began (see README, ordering), by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
+			Help:    "How long a horizon taken to settle a gap in the event log (an id missing while later ones are read: see README, ordering) waited for the transactions running when it was taken, by how it ended (fast: they all ended; narrowed: the ones that append events ended).",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
 		}, []string{"path"}),
 		polling: prometheus.NewGauge(prometheus.GaugeOpts{
