@@ -112,8 +112,8 @@ $(MERCURE): tools/mercure/go.mod tools/mercure/go.sum tools/mercure/main.go
 	$(GO) -C tools/mercure build -o $(CURDIR)/$(MERCURE) .
 
 # PEERS_FLAGS shrinks a run, e.g. PEERS_FLAGS='--peer-subscribers 1000 --peer-rounds 1 --peer-for 10s'.
-bench-peers: build $(MERCURE) ## orderchat and Mercure-Bolt alternately under the same load: ratios into bin/bench-peers.json
-	$(GO) run ./cmd/orderchat-bench --peers --server $(BIN) --mercure $(MERCURE) --json bin/bench-peers.json $(PEERS_FLAGS)
+bench-peers: build $(MERCURE) ## orderchat and Mercure-Bolt alternately under the same load: ratios into the peers section of bin/bench.json
+	$(GO) run ./cmd/orderchat-bench --peers --server $(BIN) --mercure $(MERCURE) --json bin/bench.json $(PEERS_FLAGS)
 
 clean: ## remove build outputs (keeps .data/)
 	rm -rf bin web/dist/assets web/dist/*.html

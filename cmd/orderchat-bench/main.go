@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -53,9 +54,9 @@ func main() {
 	peers := flag.Bool("peers", false, "the peer benchmark: orderchat and Mercure-Bolt alternately under the same load (peers.go)")
 	mercure := flag.String("mercure", "bin/mercure-bench", "with --peers: the Mercure hub binary (tools/mercure)")
 	peerSubs := flag.Int("peer-subscribers", 10000, "with --peers: subscribers, one topic/user stream each")
-	peerRounds := flag.Int("peer-rounds", 2, "with --peers: runs of each server, alternating")
-	peerFor := flag.Duration("peer-for", 20*time.Second, "with --peers: how long each rate runs")
-	peerRates := flag.String("peer-rates", "500,1000,2000", "with --peers: messages per second, comma-separated")
+	peerRounds := flag.Int("peer-rounds", 3, "with --peers: runs of each server, alternating")
+	peerFor := flag.Duration("peer-for", 15*time.Second, "with --peers: how long each rate runs")
+	peerRates := flag.String("peer-rates", "500,1000,1500,2000,2500,3000", "with --peers: messages per second, comma-separated")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -84,7 +85,7 @@ func main() {
 			os.Exit(1)
 		}
 		report.print(os.Stdout)
-		writeJSON(*out, report)
+		writeJSON(*out, peersSection, report)
 		return
 	}
 
@@ -101,16 +102,37 @@ func main() {
 		os.Exit(1)
 	}
 	report.print(os.Stdout)
-	fmt.Fprintf(os.Stdout, "\n%s\n", writeJSON(*out, report))
+	fmt.Fprintf(os.Stdout, "\n%s\n", writeJSON(*out, "", report))
 	if report.Lost > 0 {
 		log.Error("events were lost", "count", report.Lost)
 		os.Exit(1)
 	}
 }
 
-// writeJSON writes v, indented, to path and returns what it wrote.
-func writeJSON(path string, v any) []byte {
-	data, _ := json.MarshalIndent(v, "", "  ")
+// peersSection is where the peer benchmark's report goes in the file the load benchmark
+// writes (bin/bench.json): each of the two keeps the other's figures.
+const peersSection = "peers"
+
+// writeJSON writes v, indented, to path: as the whole report (section ""), keeping the
+// peers section already in the file, or as the named section, keeping the others. It
+// returns what it wrote (keys in alphabetical order).
+func writeJSON(path, section string, v any) []byte {
+	var previous map[string]json.RawMessage
+	if old, err := os.ReadFile(path); err == nil {
+		_ = json.Unmarshal(old, &previous) // a file that is not a report is replaced
+	}
+	data, _ := json.Marshal(v)
+	report := map[string]json.RawMessage{}
+	if section == "" {
+		_ = json.Unmarshal(data, &report)
+		if peers := previous[peersSection]; peers != nil {
+			report[peersSection] = peers
+		}
+	} else {
+		maps.Copy(report, previous)
+		report[section] = data
+	}
+	data, _ = json.MarshalIndent(report, "", "  ")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 		_ = os.WriteFile(path, data, 0o644)
 	}

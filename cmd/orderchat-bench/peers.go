@@ -67,13 +67,16 @@ type peerRun struct {
 	ReplayComplete bool         `json:"replay_complete"`
 }
 
-// peerRatio is one metric: each server's range over the rounds and the range of the
-// per-round ratios orderchat / Mercure.
+// peerRatio is one metric: each server's median and range over the rounds, and the
+// median and range of the per-round ratios orderchat / Mercure.
 type peerRatio struct {
-	Metric    string     `json:"metric"`
-	Orderchat [2]float64 `json:"orderchat_min_max"`
-	Mercure   [2]float64 `json:"mercure_min_max"`
-	Ratio     [2]float64 `json:"ratio_min_max"`
+	Metric          string     `json:"metric"`
+	OrderchatMedian float64    `json:"orderchat_median"`
+	MercureMedian   float64    `json:"mercure_median"`
+	RatioMedian     float64    `json:"ratio_median"`
+	Orderchat       [2]float64 `json:"orderchat_min_max"`
+	Mercure         [2]float64 `json:"mercure_min_max"`
+	Ratio           [2]float64 `json:"ratio_min_max"`
 }
 
 type peerMetric struct {
@@ -114,10 +117,12 @@ func runPeers(ctx context.Context, log *slog.Logger, bin, mercureBin string, s p
 			name string
 			get  func(latencyRun) float64
 		}{
+			{"achieved msg/s", func(l latencyRun) float64 { return l.Achieved }},
 			{"delivery p50 ms", func(l latencyRun) float64 { return l.UserP50ms }},
 			{"delivery p99 ms", func(l latencyRun) float64 { return l.UserP99ms }},
 			{"publish p50 ms", func(l latencyRun) float64 { return l.PostP50ms }},
 			{"publish p99 ms", func(l latencyRun) float64 { return l.PostP99ms }},
+			{"CPU ms per message (server + database)", func(l latencyRun) float64 { return l.CPUms }},
 			{"events lost", func(l latencyRun) float64 { return float64(l.Expected - l.Received) }},
 		} {
 			r.rows = append(r.rows, peerMetric{fmt.Sprintf("%d msg/s: %s", rate, m.name), func(p peerRun) float64 { return m.get(p.Latency[i]) }})
@@ -143,7 +148,8 @@ func runPeers(ctx context.Context, log *slog.Logger, bin, mercureBin string, s p
 				}
 			}
 		}
-		r.Ratios = append(r.Ratios, peerRatio{Metric: m.name, Orderchat: minMax(oc), Mercure: minMax(me), Ratio: minMax(ratio)})
+		r.Ratios = append(r.Ratios, peerRatio{Metric: m.name, OrderchatMedian: median(oc), MercureMedian: median(me), RatioMedian: median(ratio),
+			Orderchat: minMax(oc), Mercure: minMax(me), Ratio: minMax(ratio)})
 	}
 	return r, nil
 }
@@ -160,6 +166,15 @@ func bestRate(runs []latencyRun) int {
 	return best
 }
 
+// median is the middle value (the mean of the two middle ones for an even count).
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(v))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
 func minMax(v []float64) [2]float64 {
 	if len(v) == 0 {
 		return [2]float64{}
@@ -167,15 +182,20 @@ func minMax(v []float64) [2]float64 {
 	return [2]float64{slices.Min(v), slices.Max(v)}
 }
 
+// spread prints a median and its range.
+func spread(median float64, r [2]float64) string {
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", median, r[0], r[1])
+}
+
 func (r *peersReport) print(w io.Writer) {
 	fmt.Fprintf(w, "orderchat vs %s, %s, %s, %d subscribers, %.0f s per rate, %d runs each\n\n", r.Mercure, r.Date, r.Machine, r.Subscribers, r.SecondsEach, len(r.Runs)/2)
-	fmt.Fprintf(w, "%-42s %21s %21s %21s\n", "", "orderchat min–max", "Mercure-Bolt min–max", "ratio min–max")
+	fmt.Fprintf(w, "%-46s %24s %24s %22s\n", "", "orderchat median (range)", "Mercure-Bolt median (range)", "ratio median (range)")
 	for _, m := range r.Ratios {
 		ratio := "—" // Mercure's figure is 0 (nothing lost, say)
 		if m.Ratio != [2]float64{} {
-			ratio = fmt.Sprintf("%.2f–%.2f", m.Ratio[0], m.Ratio[1])
+			ratio = fmt.Sprintf("%.2f (%.2f–%.2f)", m.RatioMedian, m.Ratio[0], m.Ratio[1])
 		}
-		fmt.Fprintf(w, "%-42s %10.1f–%-10.1f %10.1f–%-10.1f %21s\n", m.Metric, m.Orderchat[0], m.Orderchat[1], m.Mercure[0], m.Mercure[1], ratio)
+		fmt.Fprintf(w, "%-46s %24s %24s %22s\n", m.Metric, spread(m.OrderchatMedian, m.Orderchat), spread(m.MercureMedian, m.Mercure), ratio)
 	}
 	fmt.Fprintf(w, "\nevents lost in all: %d\n", r.Lost)
 }
@@ -216,6 +236,8 @@ func orderchatPeerRun(ctx context.Context, log *slog.Logger, bin string, s peerS
 	run := &peerRun{}
 	p := newPoster(b, srv.base, s.Subscribers)
 	m := newMeter(p)
+	postmaster := postmasterPID(filepath.Join(b.dir, "pg"))
+	m.cpu = func() time.Duration { return cpuTime(srv.cmd.Process.Pid, postmaster) }
 	baseline := srv.rss()
 	urls, tokens := b.userStreams(srv.base, 0, s.Subscribers)
 	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))
@@ -384,6 +406,7 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 		return err
 	}
 	m := newMeter(p)
+	m.cpu = func() time.Duration { return cpuTime(h.cmd.Process.Pid) }
 	baseline := h.rss()
 	subs, err := h.openSubscribers(ctx, s.Subscribers, func(e sseEvent, at time.Time) {
 		if seq, err := strconv.Atoi(strings.TrimPrefix(e.data, "b")); err == nil && strings.HasPrefix(e.data, "b") {

@@ -54,6 +54,11 @@ type latencyRun struct {
 	PostP99ms  float64 `json:"post_p99_ms"`
 	Expected   int     `json:"deliveries_expected"`
 	Received   int     `json:"deliveries_received"`
+	// CPUms is the servers' CPU time per message posted while posting (server and
+	// database for orderchat), where the meter knows their processes.
+	CPUms float64 `json:"cpu_ms_per_message,omitempty"`
+	// Achieved is the rate the posts kept up: below Rate once the server saturates.
+	Achieved float64 `json:"achieved_messages_per_second"`
 }
 
 type throughputRun struct {
@@ -193,6 +198,7 @@ func (b *bench) adminStreams(base string, n int) (urls, tokens []string) {
 // meter matches received events to the messages the poster sent.
 type meter struct {
 	p     *poster
+	cpu   func() time.Duration // the measured servers' CPU time so far (cpu.go); nil: not measured
 	mu    sync.Mutex
 	user  []time.Duration
 	admin []time.Duration
@@ -228,7 +234,15 @@ func (m *meter) measure(ctx context.Context, rate int, d time.Duration, admins i
 	m.mu.Lock()
 	m.user, m.admin = nil, nil
 	m.mu.Unlock()
+	var cpuBefore time.Duration
+	if m.cpu != nil {
+		cpuBefore = m.cpu()
+	}
 	res := m.p.run(ctx, rate, d)
+	var cpuPerMessage float64
+	if m.cpu != nil && res.Sent > 0 {
+		cpuPerMessage = float64((m.cpu() - cpuBefore).Microseconds()) / 1000 / float64(res.Sent)
+	}
 	expected := res.Sent * (1 + admins)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
@@ -242,7 +256,10 @@ func (m *meter) measure(ctx context.Context, rate int, d time.Duration, admins i
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	run := latencyRun{Rate: rate, Posted: res.Sent, Expected: expected, Received: len(m.user) + len(m.admin)}
+	run := latencyRun{Rate: rate, Posted: res.Sent, Expected: expected, Received: len(m.user) + len(m.admin), CPUms: cpuPerMessage}
+	if res.Duration > 0 {
+		run.Achieved = float64(res.Sent) / res.Duration.Seconds()
+	}
 	run.UserP50ms, run.UserP99ms, run.UserMaxms = percentiles(m.user)
 	run.AdminP50ms, run.AdminP99ms, run.AdminMaxms = percentiles(m.admin)
 	run.PostP50ms, run.PostP99ms, _ = percentiles(res.Latency)
