@@ -50,9 +50,11 @@ type Config struct {
 // Verifier checks bearer tokens against one configured key source. It is safe
 // for concurrent use.
 type Verifier struct {
-	parser  *jwt.Parser
-	keyfunc jwt.Keyfunc
-	stop    context.CancelFunc // ends JWKS refresh; nil for static keys
+	parser   *jwt.Parser
+	keyfunc  jwt.Keyfunc
+	stop     context.CancelFunc // ends JWKS refresh; nil for static keys
+	now      func() time.Time   // the clock of exp checks; tests move it
+	verified verifiedTokens     // verified.go
 }
 
 // NewVerifier builds a Verifier from cfg. With JWKSURL it fetches the key set
@@ -70,7 +72,7 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, errors.New("auth: exactly one of Secret, PublicKeyPEM or JWKSURL must be set")
 	}
 
-	v := &Verifier{}
+	v := &Verifier{now: time.Now}
 	var methods []string
 	switch {
 	case len(cfg.Secret) > 0:
@@ -104,6 +106,7 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		jwt.WithValidMethods(methods),
 		jwt.WithExpirationRequired(),
 		jwt.WithStrictDecoding(),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 	}
 	if cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
@@ -119,6 +122,10 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 // Every error wraps ErrInvalidToken; an expired token's error also wraps
 // ErrExpired. Error texts carry detail for logs, not for clients.
 func (v *Verifier) Verify(token string) (Principal, error) {
+	now := v.now()
+	if p, ok := v.verified.get(token, now); ok {
+		return p, nil
+	}
 	var c claims
 	if _, err := v.parser.ParseWithClaims(token, &c, v.keyfunc); err != nil {
 		// The parser checks the signature before exp, so only an authentic
@@ -128,7 +135,11 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 		}
 		return Principal{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
-	return c.principal()
+	p, err := c.principal()
+	if err == nil {
+		v.verified.put(token, p, now)
+	}
+	return p, err
 }
 
 // Close stops the background JWKS refresh, if any. Keys already fetched stay

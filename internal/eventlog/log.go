@@ -176,12 +176,18 @@ func (l *Log) settle(ctx context.Context) (upTo int64, ok bool, err error) {
 // a gap that outlasts gapGrace is settled by the horizon (a rollback leaves one for good).
 func (l *Log) catchUp(ctx context.Context) error {
 	for {
+		// While a gap waits, only the row after the position can change anything: a
+		// writer stalled for seconds must not make every wake read a full batch again.
+		limit := batch
+		if l.gap.id != 0 {
+			limit = 1
+		}
 		// Only this goroutine moves the position, so it reads it without the lock.
-		rows, err := l.q.ListEvents(ctx, db.ListEventsParams{AfterID: l.position, UpToID: math.MaxInt64, RowLimit: batch})
+		rows, err := l.q.ListEvents(ctx, db.ListEventsParams{AfterID: l.position, UpToID: math.MaxInt64, RowLimit: int32(limit)})
 		if err != nil {
 			return fmt.Errorf("read events after %d: %w", l.position, err)
 		}
-		n, position := l.settledPrefix(rows)
+		n, position := l.settledPrefix(rows, limit)
 		if n < len(rows) {
 			settled, err := l.waitOutGap(ctx, position+1)
 			if err != nil {
@@ -199,7 +205,7 @@ func (l *Log) catchUp(ctx context.Context) error {
 			}
 			l.advance(rows[:n], position)
 		}
-		if n < len(rows) || len(rows) < batch {
+		if n < len(rows) || len(rows) < limit {
 			break
 		}
 	}
@@ -209,18 +215,18 @@ func (l *Log) catchUp(ctx context.Context) error {
 	return nil
 }
 
-// settledPrefix returns how many of rows (read after the position, in id order, and
-// after settledTo was proved) are settled, and the position reached by handing them on:
-// each row is settled when it follows the previous id directly or a horizon proved it
-// settled. Ids up to settledTo without a row were rolled back, so the position passes
-// them once no unread row can be among them.
-func (l *Log) settledPrefix(rows []db.Event) (n int, position int64) {
+// settledPrefix returns how many of rows (read after the position, in id order, at
+// most limit, and after settledTo was proved) are settled, and the position reached by
+// handing them on: each row is settled when it follows the previous id directly or a
+// horizon proved it settled. Ids up to settledTo without a row were rolled back, so the
+// position passes them once no unread row can be among them.
+func (l *Log) settledPrefix(rows []db.Event, limit int) (n int, position int64) {
 	position = l.position
 	for n < len(rows) && (rows[n].ID == position+1 || rows[n].ID <= l.settledTo) {
 		position = rows[n].ID
 		n++
 	}
-	if l.settledTo > position && (n < len(rows) || len(rows) < batch) {
+	if l.settledTo > position && (n < len(rows) || len(rows) < limit) {
 		position = l.settledTo
 	}
 	return n, position
