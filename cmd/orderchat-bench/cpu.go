@@ -41,13 +41,3 @@ func cpuTime(pids ...int) time.Duration {
 	}
 	return time.Duration(ticks) * clockTick
 }
-
-// postmasterPID is the PID in the first line of a data directory's postmaster.pid.
-func postmasterPID(dataDir string) int {
-	data, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
-	if err != nil {
-		return 0
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0]))
-	return pid
-}

@@ -236,8 +236,7 @@ func orderchatPeerRun(ctx context.Context, log *slog.Logger, bin string, s peerS
 	run := &peerRun{}
 	p := newPoster(b, srv.base, s.Subscribers)
 	m := newMeter(p)
-	postmaster := postmasterPID(filepath.Join(b.dir, "pg"))
-	m.cpu = func() time.Duration { return cpuTime(srv.cmd.Process.Pid, postmaster) }
+	m.cpu = func() time.Duration { return cpuTime(srv.cmd.Process.Pid, b.cluster.PID()) }
 	baseline := srv.rss()
 	urls, tokens := b.userStreams(srv.base, 0, s.Subscribers)
 	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))

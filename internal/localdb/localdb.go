@@ -128,6 +128,9 @@ func (c *Cluster) urlFor(db string) string {
 // Port is the TCP port postgres listens on (on 127.0.0.1).
 func (c *Cluster) Port() int { return c.port }
 
+// PID is the postmaster's process id; the server processes are its children.
+func (c *Cluster) PID() int { return c.proc.cmd.Process.Pid }
+
 // Stop shuts postgres down (fast shutdown: open sessions are rolled back)
 // and waits for it to exit, killing it if it takes too long. Calling Stop
 // again returns the first result.
