@@ -77,7 +77,8 @@ test-go: ## Go tests (a throwaway PostgreSQL per package unless DATABASE_URL is 
 # can fail the run with "context deadline exceeded" although nothing was found. Fuzz one
 # longer with e.g. `go test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime 10m ./internal/sse`.
 FUZZ_TARGETS := internal/auth:FuzzVerify:60000 internal/httpapi:FuzzReadUpload:15000 \
-	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/sse:FuzzEncode:3000
+	internal/httpapi:FuzzParseLastEventID:15000 internal/chat:FuzzDecodeCursor:20000 internal/sse:FuzzEncode:3000 \
+	internal/eventlog:FuzzMarshalWritesWhatEncodingJSONWrites:20000
 
 fuzz: ## fuzz the JWT, upload, Last-Event-ID, cursor and event-encoding paths
 	@for target in $(FUZZ_TARGETS); do \
@@ -100,7 +101,8 @@ screenshots: build ## refresh the README's screenshots (docs/screenshots/) from 
 
 bench: build ## the load benchmark (bin/bench.json) and the Go micro-benchmarks; figures in the README
 	$(GO) run ./cmd/orderchat-bench --server $(BIN) --json bin/bench.json
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/...
+	$(GO) test -run '^$$' -bench . -skip Replay -benchtime 2000x ./internal/...
+	$(GO) test -run '^$$' -bench Replay -benchtime 50x ./internal/httpapi
 
 bench-smoke: build ## the load generator with tiny numbers: it fails when any event is lost (figures meaningless)
 	$(GO) run ./cmd/orderchat-bench --smoke --server $(BIN) --json bin/bench-smoke.json > /dev/null

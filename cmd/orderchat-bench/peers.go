@@ -6,7 +6,6 @@ package main
 // with an HS256 access token, subscribers with a token granting their own topic only.
 
 import (
-	"bufio"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -30,6 +29,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"orderchat/eventstream"
 )
 
 // peerSettings of one peer benchmark.
@@ -337,12 +338,8 @@ func (h *mercureHub) publish(ctx context.Context, token, topic, data string) (st
 
 var publishClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, DisableCompression: true}}
 
-// sseEvent is one event of a Mercure stream.
-type sseEvent struct{ id, data string }
-
-// subscribe reads topic's stream from lastEventID ("" for live only) until ctx ends or
-// the hub closes it; connected is called once the response headers are in.
-func (h *mercureHub) subscribe(ctx context.Context, token, topic, lastEventID string, connected func(), on func(sseEvent, time.Time)) error {
+// subscribe follows topic from lastEventID (all of it when empty) until ctx ends.
+func (h *mercureHub) subscribe(ctx context.Context, token, topic, lastEventID string, connected func(), on func(eventstream.Frame, time.Time)) error {
 	q := url.Values{"match": {topic}}
 	if lastEventID != "" {
 		q.Set("last_event_id", lastEventID)
@@ -352,35 +349,7 @@ func (h *mercureHub) subscribe(ctx context.Context, token, topic, lastEventID st
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := streamClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("subscribe: %d", resp.StatusCode)
-	}
-	connected()
-	r := bufio.NewReaderSize(resp.Body, 2048)
-	var e sseEvent
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return err
-		}
-		line = strings.TrimSuffix(line, "\n")
-		switch {
-		case line == "":
-			if e.data != "" || e.id != "" {
-				on(e, time.Now())
-			}
-			e = sseEvent{}
-		case strings.HasPrefix(line, "id: "):
-			e.id = line[4:]
-		case strings.HasPrefix(line, "data: "):
-			e.data = line[6:]
-		}
-	}
+	return readFrames(req, connected, on)
 }
 
 // mercurePeerRun: a fresh hub, the replay on its empty history first (once its history
@@ -407,8 +376,8 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 	m := newMeter(p)
 	m.cpu = func() time.Duration { return cpuTime(h.cmd.Process.Pid) }
 	baseline := h.rss()
-	subs, err := h.openSubscribers(ctx, s.Subscribers, func(e sseEvent, at time.Time) {
-		if seq, err := strconv.Atoi(strings.TrimPrefix(e.data, "b")); err == nil && strings.HasPrefix(e.data, "b") {
+	subs, err := h.openSubscribers(ctx, s.Subscribers, func(e eventstream.Frame, at time.Time) {
+		if seq, err := strconv.Atoi(strings.TrimPrefix(e.Data, "b")); err == nil && strings.HasPrefix(e.Data, "b") {
 			m.got(seq, at, false)
 		}
 	})
@@ -425,7 +394,7 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 }
 
 // openSubscribers opens one subscriber per user topic, 256 connecting at once.
-func (h *mercureHub) openSubscribers(ctx context.Context, n int, on func(sseEvent, time.Time)) (*streamSet, error) {
+func (h *mercureHub) openSubscribers(ctx context.Context, n int, on func(eventstream.Frame, time.Time)) (*streamSet, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	set := &streamSet{cancel: cancel}
 	slots := make(chan struct{}, 256)
@@ -507,11 +476,11 @@ func (h *mercureHub) replay(ctx context.Context, publisher string, n int, run *p
 		before := len(seen)
 		cctx, cancel := context.WithTimeout(ctx, time.Until(deadline))
 		idle := time.AfterFunc(2*time.Second, cancel) // nothing more is coming on this connection
-		_ = h.subscribe(cctx, subscriber, topic, last, func() {}, func(e sseEvent, at time.Time) {
+		_ = h.subscribe(cctx, subscriber, topic, last, func() {}, func(e eventstream.Frame, at time.Time) {
 			idle.Reset(2 * time.Second)
-			if e.id != "" && !seen[e.id] {
-				seen[e.id] = true
-				last, lastAt = e.id, at
+			if e.ID != "" && !seen[e.ID] {
+				seen[e.ID] = true
+				last, lastAt = e.ID, at
 			}
 			if len(seen) >= n {
 				cancel()

@@ -278,7 +278,8 @@ func percentiles(d []time.Duration) (p50, p99, max float64) {
 }
 
 // replay measures an admin stream resuming n events back: from the request to the last
-// replayed event.
+// replayed event. The frames are read as Mercure's are (readFrames), not decoded: the
+// figure is the server's, not the client's JSON decoding.
 func (b *bench) replay(ctx context.Context, base string, n int, p *poster) (*replayRun, error) {
 	for newest := b.newestEventID(ctx, base); newest < int64(n)+1; newest = b.newestEventID(ctx, base) {
 		if ctx.Err() != nil {
@@ -287,28 +288,28 @@ func (b *bench) replay(ctx context.Context, base string, n int, p *poster) (*rep
 		p.run(ctx, 1000, time.Duration(float64(n-int(newest)+1)/1000*float64(time.Second))+time.Second)
 	}
 	newest := b.newestEventID(ctx, base)
-	got := make(chan struct{}, n)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c := &eventstream.Consumer{URL: base + "/api/admin/sse", Token: func(context.Context) (string, error) { return b.admin, nil },
-		HTTPClient: streamClient, LastEventID: newest - int64(n), Resume: true}
-	start := time.Now()
-	go func() {
-		_ = c.Run(ctx, func(e eventstream.Event) error {
-			if e.ID <= newest {
-				got <- struct{}{}
-			}
-			return nil
-		})
-	}()
-	for i := range n {
-		select {
-		case <-got:
-		case <-time.After(30 * time.Second):
-			return nil, fmt.Errorf("replay stalled after %d of %d events", i, n)
-		}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/admin/sse", nil)
+	if err != nil {
+		return nil, err
 	}
-	return &replayRun{Events: n, Seconds: time.Since(start).Seconds()}, nil
+	req.Header.Set("Authorization", "Bearer "+b.admin)
+	req.Header.Set("Last-Event-ID", strconv.FormatInt(newest-int64(n), 10))
+	got := 0
+	var last time.Time
+	start := time.Now()
+	err = readFrames(req, func() {}, func(f eventstream.Frame, at time.Time) {
+		if id, err := strconv.ParseInt(f.ID, 10, 64); err == nil && f.Data != "" && id <= newest {
+			if got, last = got+1, at; got == n {
+				cancel()
+			}
+		}
+	})
+	if got < n {
+		return nil, fmt.Errorf("replay stopped after %d of %d events: %v", got, n, err)
+	}
+	return &replayRun{Events: n, Seconds: last.Sub(start).Seconds()}, nil
 }
 
 // newestEventID is where the admin's event feed starts when asked for the present.

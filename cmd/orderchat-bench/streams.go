@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,6 +32,21 @@ var streamClient = &http.Client{Transport: &http.Transport{
 	MaxIdleConnsPerHost: -1, DisableCompression: true, DisableKeepAlives: false,
 	ReadBufferSize: 2048, WriteBufferSize: 1024,
 }}
+
+// readFrames sends a stream request and hands on its SSE frames, only framed, not
+// decoded, until the stream ends: one reader for both servers of make bench-peers.
+func readFrames(req *http.Request, connected func(), on func(eventstream.Frame, time.Time)) error {
+	resp, err := streamClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("stream %s: %d", req.URL.Path, resp.StatusCode)
+	}
+	connected()
+	return eventstream.Parse(resp.Body, func(f eventstream.Frame) error { on(f, time.Now()); return nil }, nil)
+}
 
 // openStreams opens one stream per URL/token pair, at most `parallel` connecting at once,
 // and returns when all are connected.

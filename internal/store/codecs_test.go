@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/google/uuid"
@@ -47,5 +48,37 @@ func TestUUIDsTravelAsSixteenBytes(t *testing.T) {
 	}
 	if err := conn.QueryRow(ctx, "SELECT NULL::uuid").Scan(&back); err == nil {
 		t.Fatal("a NULL scanned into a uuid.UUID without an error")
+	}
+}
+
+// TestJSONBScansAsItsBytes: a jsonb result fills a json.RawMessage through rawJSONScanPlan
+// (no second parse), in both formats pgx may ask for, NULL included; other targets still
+// decode.
+func TestJSONBScansAsItsBytes(t *testing.T) {
+	ctx := context.Background()
+	pool, err := Open(ctx, testdb.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	var raw json.RawMessage
+	for _, format := range []int16{pgtype.BinaryFormatCode, pgtype.TextFormatCode} {
+		if _, ok := conn.Conn().TypeMap().PlanScan(pgtype.JSONBOID, format, &raw).(rawJSONScanPlan); !ok {
+			t.Errorf("format %d: json.RawMessage results are not scanned by rawJSONScanPlan", format)
+		}
+	}
+	var null json.RawMessage
+	var decoded map[string]string
+	doc := `{"text": "a <b> & \"c\"\n"}`
+	if err := conn.QueryRow(ctx, "SELECT $1::jsonb, NULL::jsonb, $1::jsonb", doc).Scan(&raw, &null, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != doc || null != nil || decoded["text"] != "a <b> & \"c\"\n" {
+		t.Fatalf("sent %s, got %s, %s and %v", doc, raw, null, decoded)
 	}
 }
