@@ -60,6 +60,7 @@ type peerRun struct {
 	Server         string       `json:"server"` // orderchat | mercure-bolt
 	Round          int          `json:"round"`
 	IdleKiBPerSub  float64      `json:"idle_rss_per_subscriber_kib"`
+	IdleCPUPercent float64      `json:"idle_cpu_percent"`
 	FirstEachP99ms float64      `json:"first_message_to_each_subscriber_publish_p99_ms"`
 	Latency        []latencyRun `json:"latency"`
 	ReplayEvents   int          `json:"replay_events"`
@@ -112,6 +113,7 @@ func runPeers(ctx context.Context, log *slog.Logger, bin, mercureBin string, s p
 		}
 	}
 	r.rows = []peerMetric{{"idle RSS per subscriber KiB", func(p peerRun) float64 { return p.IdleKiBPerSub }},
+		{"idle CPU % of a core (server + database)", func(p peerRun) float64 { return p.IdleCPUPercent }},
 		{"first message to each: publish p99 ms", func(p peerRun) float64 { return p.FirstEachP99ms }}}
 	for i, rate := range s.Rates {
 		for _, m := range []struct {
@@ -217,7 +219,7 @@ func measureRates(ctx context.Context, log *slog.Logger, name string, m *meter, 
 		}
 		run := m.measure(ctx, rate, s.RateFor, 0)
 		runs = append(runs, run)
-		log.Info("peer latency", "server", name, "rate", rate, "delivery_p99_ms", run.UserP99ms, "publish_p99_ms", run.PostP99ms, "lost", run.Expected-run.Received)
+		log.Info("peer latency", "server", name, "rate", rate, "delivery_p99_ms", run.UserP99ms, "publish_p99_ms", run.PostP99ms, "cpu_ms_per_message", run.CPUms, "lost", run.Expected-run.Received)
 	}
 	return runs
 }
@@ -241,8 +243,7 @@ func orderchatPeerRun(ctx context.Context, log *slog.Logger, bin string, s peerS
 	baseline := srv.rss()
 	urls, tokens := b.userStreams(srv.base, 0, s.Subscribers)
 	users, _ := openStreams(ctx, urls, tokens, 256, m.receive(false))
-	time.Sleep(2 * time.Second)
-	run.IdleKiBPerSub = float64(srv.rss()-baseline) / float64(s.Subscribers) / 1024
+	measureIdle(log, "orderchat", run, s, srv.rss, baseline, m.cpu)
 	run.Latency = measureRates(ctx, log, "orderchat", m, s, run)
 	users.close()
 	b.waitStreamsClosed(ctx, srv)
@@ -251,7 +252,21 @@ func orderchatPeerRun(ctx context.Context, log *slog.Logger, bin string, s peerS
 		return nil, err
 	}
 	run.ReplayEvents, run.ReplayConns, run.ReplaySeconds, run.ReplayComplete = replay.Events, 1, replay.Seconds, true
+	log.Info("peer replay", "server", "orderchat", "events", run.ReplayEvents, "connections", 1, "ms", run.ReplaySeconds*1000)
 	return run, ctx.Err()
+}
+
+// measureIdle takes the idle figures of run once every subscriber is connected and
+// nothing is published: memory per subscriber, and the share of a core (in %) that
+// heartbeats and connection watching use in 5 s.
+func measureIdle(log *slog.Logger, name string, run *peerRun, s peerSettings, rss func() int64, baseline int64, cpu func() time.Duration) {
+	time.Sleep(2 * time.Second)
+	run.IdleKiBPerSub = float64(rss()-baseline) / float64(s.Subscribers) / 1024
+	const window = 5 * time.Second
+	before := cpu()
+	time.Sleep(window)
+	run.IdleCPUPercent = float64(cpu()-before) / float64(window) * 100
+	log.Info("peer idle", "server", name, "rss_kib_per_subscriber", run.IdleKiBPerSub, "cpu_percent", run.IdleCPUPercent)
 }
 
 // mercureHub is one tools/mercure process with a Bolt file in a temporary directory.
@@ -385,8 +400,7 @@ func mercurePeerRun(ctx context.Context, log *slog.Logger, bin string, s peerSet
 		return nil, err
 	}
 	defer subs.close()
-	time.Sleep(2 * time.Second)
-	run.IdleKiBPerSub = float64(h.rss()-baseline) / float64(s.Subscribers) / 1024
+	measureIdle(log, "mercure-bolt", run, s, h.rss, baseline, m.cpu)
 	run.Latency = measureRates(ctx, log, "mercure-bolt", m, s, run)
 	subs.close()
 	time.Sleep(time.Second) // the hub drops them before it stops (else it logs an error for each)

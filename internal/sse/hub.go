@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"sync"
 	"time"
 
@@ -68,9 +67,7 @@ type Hub struct {
 	shutdownOnce sync.Once
 	live         sync.WaitGroup // streams carried by the hub's own goroutines
 
-	watchMu  sync.Mutex
-	watched  [beatSlices]map[net.Conn]context.CancelFunc // taken-over connections, cancelled when their client leaves
-	watching int                                         // connections ever watched: deals the slices round-robin
+	departures *departures // taken-over connections, cancelled when their client leaves
 }
 
 var (
@@ -93,7 +90,7 @@ func newHub(log *eventlog.Log, opt Options) *Hub {
 	return &Hub{
 		log: log, opt: opt, metrics: newMetrics(opt.Registerer),
 		admins: map[*subscriber]struct{}{}, users: map[uuid.UUID]map[*subscriber]struct{}{}, streams: map[uuid.UUID]int{},
-		shutdown: make(chan struct{}),
+		shutdown: make(chan struct{}), departures: newDepartures(opt.Logger),
 	}
 }
 
@@ -197,7 +194,7 @@ func kind(a eventlog.Audience) string {
 
 // Run sends heartbeats and watches taken-over connections until ctx ends.
 func (h *Hub) Run(ctx context.Context) {
-	go h.watchClients(ctx)
+	go h.departures.run(ctx)
 	h.beat(ctx)
 }
 
@@ -217,51 +214,6 @@ func (h *Hub) Drain(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-// watch calls leave when conn's client goes away. Nobody reads a taken-over stream
-// connection, so without this a departed client would be noticed only by the next
-// heartbeat, holding its slot (and the per-principal stream count) meanwhile.
-func (h *Hub) watch(conn net.Conn, leave context.CancelFunc) {
-	h.watchMu.Lock()
-	slice := &h.watched[h.watching%beatSlices]
-	h.watching++
-	if *slice == nil {
-		*slice = map[net.Conn]context.CancelFunc{}
-	}
-	(*slice)[conn] = leave
-	h.watchMu.Unlock()
-}
-
-func (h *Hub) unwatch(conn net.Conn) {
-	h.watchMu.Lock()
-	for _, slice := range h.watched {
-		delete(slice, conn)
-	}
-	h.watchMu.Unlock()
-}
-
-// watchClients peeks at every watched connection once a second (one cheap non-blocking
-// syscall each), a slice at a time so that 10,000 peeks do not come in one burst, and
-// signals those whose client closed.
-func (h *Hub) watchClients(ctx context.Context) {
-	tick := time.NewTicker(time.Second / beatSlices)
-	defer tick.Stop()
-	for i := 0; ; i = (i + 1) % beatSlices {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		h.watchMu.Lock()
-		for conn, leave := range h.watched[i] {
-			if peerGone(conn) {
-				leave()
-				delete(h.watched[i], conn)
-			}
-		}
-		h.watchMu.Unlock()
 	}
 }
 

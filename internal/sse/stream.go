@@ -107,13 +107,13 @@ func (s *Stream) Serve(ctx context.Context, w http.ResponseWriter) {
 		return
 	}
 	clientLeft, leave := context.WithCancel(context.Background())
-	h.watch(conn, leave)
+	h.departures.watch(conn, leave)
 	h.live.Add(1)
 	go func() {
 		defer h.live.Done()
 		defer h.unsubscribe(s.sub)
 		defer conn.Close()
-		defer h.unwatch(conn)
+		defer h.departures.unwatch(conn)
 		s.live(clientLeft)
 	}()
 }
