@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -76,9 +77,10 @@ type Log struct {
 	settledTo int64   // the highest id a horizon proved settled
 	gap       gap     // the missing id the reader waits for, if any
 
-	instance string        // this log's NOTIFY payload: its own announcements are not news
-	wake     chan struct{} // read the log now
-	announce chan struct{} // tell the other instances
+	instance    string        // this log's NOTIFY payload: its own announcements are not news
+	peerHeardAt atomic.Int64  // when another instance's NOTIFY last came (Unix ns)
+	wake        chan struct{} // read the log now
+	announce    chan struct{} // tell the other instances
 
 	health   sync.Mutex
 	healthy  error     // nil while listening

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"orderchat/gen/db"
 	"orderchat/internal/testdb"
@@ -329,15 +330,59 @@ func TestAnotherInstanceHearsOfEventsByNotify(t *testing.T) {
 	pool := migrated.Pool(t)
 	writer, _ := startLog(t, pool, Options{Poll: time.Hour})
 	reader, r := startLog(t, pool, Options{Poll: time.Hour})
-	for deadline := time.Now().Add(10 * time.Second); reader.Ready(context.Background()) != nil; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the reader's listener did not connect")
-		}
-	}
+	waitReady(t, reader)
 	user := uuid.New()
 	id := post(t, pool, user, "across instances")
 	writer.Published()
 	if got := r.receive(t, 1); got[0].ID != id {
 		t.Fatalf("handed on %d, want %d", got[0].ID, id)
+	}
+}
+
+// TestALoneInstanceAnnouncesOnlyItself: with no other instance listening, commits are
+// not announced (only the instance itself, when it starts listening); once another
+// instance is heard, they are.
+func TestALoneInstanceAnnouncesOnlyItself(t *testing.T) {
+	pool := migrated.Pool(t)
+	lone, r := startLog(t, pool, Options{Poll: time.Hour})
+	waitReady(t, lone)
+	user := uuid.New()
+	for i := range 20 {
+		post(t, pool, user, fmt.Sprint("alone ", i))
+		lone.Published()
+		r.receive(t, 1)
+	}
+	time.Sleep(50 * time.Millisecond) // an announcement still on its way would count by now
+	if n := testutil.ToFloat64(lone.metrics.announcements); n != 1 {
+		t.Fatalf("a lone instance sent %v NOTIFYs for 20 commits, want 1 (its own start)", n)
+	}
+	if lone.hasPeers() {
+		t.Fatal("a lone instance believes it has peers")
+	}
+
+	other, _ := startLog(t, pool, Options{Poll: time.Hour})
+	waitReady(t, other)
+	for deadline := time.Now().Add(10 * time.Second); !lone.hasPeers(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first instance never heard of the second")
+		}
+	}
+	before := testutil.ToFloat64(lone.metrics.announcements)
+	post(t, pool, user, "with company")
+	lone.Published()
+	r.receive(t, 1)
+	for deadline := time.Now().Add(10 * time.Second); testutil.ToFloat64(lone.metrics.announcements) == before; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a commit was not announced although another instance listens")
+		}
+	}
+}
+
+func waitReady(t *testing.T, l *Log) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); l.Ready(context.Background()) != nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the listener did not connect")
+		}
 	}
 }

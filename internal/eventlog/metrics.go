@@ -7,6 +7,8 @@ type metrics struct {
 	position prometheus.Gauge
 	settle   *prometheus.HistogramVec
 	polling  prometheus.Gauge
+
+	announcements prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -23,6 +25,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "orderchat_event_feed_waiting", Help: "Event feed requests waiting for an event (long polling with wait).",
 		}),
 	}
-	reg.MustRegister(m.position, m.settle, m.polling)
+	m.announcements = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "orderchat_event_log_announcements_total",
+		Help: "NOTIFYs this instance sent: one when it starts listening and every 5 s, and for its commits (at most one per 2 ms) while another instance was heard within 15 s.",
+	})
+	reg.MustRegister(m.position, m.settle, m.polling, m.announcements)
 	return m
 }
