@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"orderchat/internal/testdb"
 )
@@ -15,16 +16,7 @@ import (
 // the plans of uuid.go (not through text), NULLs included.
 func TestUUIDsTravelAsSixteenBytes(t *testing.T) {
 	ctx := context.Background()
-	pool, err := Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
+	conn := openConn(t)
 	id := uuid.New()
 	types := conn.Conn().TypeMap()
 	if _, ok := types.PlanEncode(pgtype.UUIDOID, pgtype.BinaryFormatCode, id).(uuidEncodePlan); !ok {
@@ -38,7 +30,7 @@ func TestUUIDsTravelAsSixteenBytes(t *testing.T) {
 	var null, some *uuid.UUID
 	var text string
 	var isNull bool
-	err = conn.QueryRow(ctx, "SELECT $1::uuid, NULL::uuid, $1::uuid, $1::uuid::text, $2::uuid IS NULL", id, (*uuid.UUID)(nil)).
+	err := conn.QueryRow(ctx, "SELECT $1::uuid, NULL::uuid, $1::uuid, $1::uuid::text, $2::uuid IS NULL", id, (*uuid.UUID)(nil)).
 		Scan(&back, &null, &some, &text, &isNull)
 	if err != nil {
 		t.Fatal(err)
@@ -56,16 +48,7 @@ func TestUUIDsTravelAsSixteenBytes(t *testing.T) {
 // decode.
 func TestJSONBScansAsItsBytes(t *testing.T) {
 	ctx := context.Background()
-	pool, err := Open(ctx, testdb.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
+	conn := openConn(t)
 	var raw json.RawMessage
 	for _, format := range []int16{pgtype.BinaryFormatCode, pgtype.TextFormatCode} {
 		if _, ok := conn.Conn().TypeMap().PlanScan(pgtype.JSONBOID, format, &raw).(rawJSONScanPlan); !ok {
@@ -81,4 +64,21 @@ func TestJSONBScansAsItsBytes(t *testing.T) {
 	if string(raw) != doc || null != nil || decoded["text"] != "a <b> & \"c\"\n" {
 		t.Fatalf("sent %s, got %s, %s and %v", doc, raw, null, decoded)
 	}
+}
+
+// openConn is a connection of a pool that Open made, on a fresh database.
+func openConn(t *testing.T) *pgxpool.Conn {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := Open(ctx, testdb.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Release)
+	return conn
 }
