@@ -77,6 +77,7 @@ func BenchmarkReplay(b *testing.B) {
 		readers[i] = s.newActor(b, auth.RoleAdmin)
 	}
 	url := s.URL + "/api/admin/sse?last_event_id=" + strconv.FormatInt(newest-missed, 10)
+	last := strconv.FormatInt(newest, 10)
 	b.ResetTimer()
 	for _, reader := range readers {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -91,7 +92,7 @@ func BenchmarkReplay(b *testing.B) {
 		got := 0
 		err = eventstream.Parse(resp.Body, func(f eventstream.Frame) error {
 			if f.Data != "" {
-				if got++; f.ID == strconv.FormatInt(newest, 10) {
+				if got++; f.ID == last {
 					return errDone
 				}
 			}

@@ -16,20 +16,19 @@ import (
 // 10,000 idle streams (issue 16).
 type departures struct {
 	mu     sync.Mutex
-	epfd   int                 // -1 once closed, or when epoll was refused
-	next   int32               // the key of the next watched connection
-	byKey  map[int32]departure // what the kernel reports is a key, never a descriptor
-	byConn map[net.Conn]int32  // (a closed descriptor's number may already name another socket)
+	epfd   int                          // -1 once closed, or when epoll was refused
+	next   int32                        // the key of the next watched connection
+	byKey  map[int32]context.CancelFunc // what the kernel reports is a key, never a descriptor
+	byConn map[net.Conn]int32           // (a closed descriptor's number may already name another socket)
 	logger *slog.Logger
 }
 
-type departure struct {
-	conn  net.Conn
-	leave context.CancelFunc
-}
+// errNotSocket: the connection has no descriptor to watch; its next heartbeat finds a
+// departed client.
+var errNotSocket = errors.New("not a socket")
 
 func newDepartures(logger *slog.Logger) *departures {
-	d := &departures{byKey: map[int32]departure{}, byConn: map[net.Conn]int32{}, logger: logger}
+	d := &departures{byKey: map[int32]context.CancelFunc{}, byConn: map[net.Conn]int32{}, logger: logger}
 	var err error
 	if d.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
 		d.epfd = -1
@@ -51,11 +50,14 @@ func (d *departures) watch(conn net.Conn, leave context.CancelFunc) {
 		ev := syscall.EpollEvent{Events: syscall.EPOLLRDHUP | syscall.EPOLLONESHOT, Fd: key}
 		return syscall.EpollCtl(d.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
 	})
-	if err != nil { // the connection is closed already
+	switch {
+	case errors.Is(err, errNotSocket):
+		return
+	case err != nil: // the connection is closed already
 		leave()
 		return
 	}
-	d.byKey[key] = departure{conn, leave}
+	d.byKey[key] = leave
 	d.byConn[conn] = key
 }
 
@@ -96,8 +98,8 @@ func (d *departures) run(ctx context.Context) {
 		}
 		d.mu.Lock()
 		for _, ev := range events[:n] {
-			if gone, ok := d.byKey[ev.Fd]; ok {
-				gone.leave() // the stream's goroutine ends and unwatches
+			if leave, ok := d.byKey[ev.Fd]; ok {
+				leave() // the stream's goroutine ends and unwatches
 			}
 		}
 		d.mu.Unlock()
@@ -108,7 +110,7 @@ func (d *departures) run(ctx context.Context) {
 func control(conn net.Conn, f func(fd int) error) error {
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
-		return errors.New("not a socket")
+		return errNotSocket
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {

@@ -55,6 +55,13 @@ func TestAClientThatLeavesIsNoticed(t *testing.T) {
 	oldServer.Close()
 	old.Close()
 
+	// No descriptor to watch (net.Pipe): left to the heartbeat, not taken for gone.
+	pipeClient, pipeServer := net.Pipe()
+	defer pipeClient.Close()
+	defer pipeServer.Close()
+	pipeLeft, pipeLeave := context.WithCancel(context.Background())
+	d.watch(pipeServer, pipeLeave)
+
 	leaving, leavingServer, leavingLeft := pair()
 	defer leavingServer.Close()
 	leaving.Close()
@@ -65,7 +72,7 @@ func TestAClientThatLeavesIsNoticed(t *testing.T) {
 	}
 	d.unwatch(leavingServer)
 	time.Sleep(100 * time.Millisecond) // a wrong report would have come by now
-	for name, left := range map[string]context.Context{"idle": stayingLeft, "sending": talkingLeft, "unwatched": oldLeft} {
+	for name, left := range map[string]context.Context{"idle": stayingLeft, "sending": talkingLeft, "unwatched": oldLeft, "pipe": pipeLeft} {
 		if left.Err() != nil {
 			t.Errorf("the %s client was reported gone", name)
 		}
