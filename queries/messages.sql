@@ -8,7 +8,10 @@
 -- GREATEST keeps updated_at at the newest message when posts commit out of order. The
 -- casts give the parameters their column types (in a SELECT list they would be text).
 -- The main query reads event because a plain SELECT in WITH runs only when it is read.
--- name: PostMessage :one
+-- event_meta and event_created_at are the event's columns as stored (jsonb's own text;
+-- the transaction's start), so that the log can hand it on without reading it back
+-- (eventlog.Log.Committed).
+-- name: PostMessage :batchone
 WITH thread AS (
     SELECT threads.thread_id FROM threads
     WHERE threads.thread_id = @thread_id AND threads.is_active AND (@as_admin::boolean OR threads.user_id = @author_id)
@@ -38,7 +41,8 @@ WITH thread AS (
                         @visibility::text = 'public', @author_id, @meta::jsonb) AS id
     FROM touched WHERE @append_event::boolean
 )
-SELECT message.*, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
+SELECT message.*, touched.order_id, touched.user_id AS customer_id, event.id AS event_id,
+       @meta::jsonb AS event_meta, now()::timestamptz AS event_created_at
 FROM message CROSS JOIN touched LEFT JOIN event ON true;
 
 -- name: GetMessage :one

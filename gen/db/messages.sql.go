@@ -7,7 +7,6 @@ package db
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -201,125 +200,6 @@ func (q *Queries) LoadMessageMedia(ctx context.Context, messageID uuid.UUID) ([]
 	var media_data []byte
 	err := row.Scan(&media_data)
 	return media_data, err
-}
-
-const postMessage = `-- name: PostMessage :one
-WITH thread AS (
-    SELECT threads.thread_id FROM threads
-    WHERE threads.thread_id = $1 AND threads.is_active AND ($2::boolean OR threads.user_id = $3)
-    FOR NO KEY UPDATE
-), message AS (
-    INSERT INTO messages (message_id, thread_id, owner, author_id, visibility, message_content,
-                          media_content_type, media_size_bytes, media_filename, media_store, media_key,
-                          created_at, updated_at)
-    SELECT $4::uuid, thread.thread_id, $5::text, $3, $6::text, $7::text,
-           $8::text, $9::bigint, $10::text,
-           $11::text, $12::text,
-           $13::timestamptz, $13::timestamptz
-    FROM thread
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id, seq, thread_id, owner, author_id, visibility, message_content,
-              media_content_type, media_size_bytes, media_filename, created_at, updated_at
-), touched AS (
-    -- A note leaves updated_at alone: the customer's thread list must not move for it.
-    UPDATE threads SET updated_at = CASE WHEN message.visibility = 'public'
-                                         THEN GREATEST(threads.updated_at, message.created_at)
-                                         ELSE threads.updated_at END
-    FROM message WHERE threads.thread_id = message.thread_id
-    RETURNING threads.thread_id, threads.order_id, threads.user_id
-), event AS (
-    -- A note is never on the customer's stream, feed or notifications (user_visible).
-    SELECT append_event('messages', 'messages.new', touched.order_id, touched.thread_id, touched.user_id,
-                        $6::text = 'public', $3, $14::jsonb) AS id
-    FROM touched WHERE $15::boolean
-)
-SELECT message.message_id, message.seq, message.thread_id, message.owner, message.author_id, message.visibility, message.message_content, message.media_content_type, message.media_size_bytes, message.media_filename, message.created_at, message.updated_at, touched.order_id, touched.user_id AS customer_id, event.id AS event_id
-FROM message CROSS JOIN touched LEFT JOIN event ON true
-`
-
-type PostMessageParams struct {
-	ThreadID         uuid.UUID
-	AsAdmin          bool
-	AuthorID         uuid.UUID
-	MessageID        uuid.UUID
-	Owner            string
-	Visibility       string
-	MessageContent   string
-	MediaContentType *string
-	MediaSizeBytes   *int64
-	MediaFilename    *string
-	MediaStore       *string
-	MediaKey         *string
-	CreatedAt        time.Time
-	Meta             json.RawMessage
-	AppendEvent      bool
-}
-
-type PostMessageRow struct {
-	MessageID        uuid.UUID
-	Seq              int64
-	ThreadID         uuid.UUID
-	Owner            string
-	AuthorID         uuid.UUID
-	Visibility       string
-	MessageContent   string
-	MediaContentType *string
-	MediaSizeBytes   *int64
-	MediaFilename    *string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	OrderID          uuid.UUID
-	CustomerID       uuid.UUID
-	EventID          *int64
-}
-
-// PostMessage stores a message, touches its thread and, when @append_event, appends its
-// messages.new event, in one statement: run alone it is its own transaction, with no
-// round trip to the client between the event and the commit (readers wait for an open
-// event, see event_log_horizon). The thread row is locked first, so a
-// concurrent close cannot slip between the is_active check and the message. No row comes
-// back when the thread is missing, closed or not the author's (@as_admin false and
-// another customer's), or when @message_id is taken; then nothing changed.
-// GREATEST keeps updated_at at the newest message when posts commit out of order. The
-// casts give the parameters their column types (in a SELECT list they would be text).
-// The main query reads event because a plain SELECT in WITH runs only when it is read.
-func (q *Queries) PostMessage(ctx context.Context, arg PostMessageParams) (PostMessageRow, error) {
-	row := q.db.QueryRow(ctx, postMessage,
-		arg.ThreadID,
-		arg.AsAdmin,
-		arg.AuthorID,
-		arg.MessageID,
-		arg.Owner,
-		arg.Visibility,
-		arg.MessageContent,
-		arg.MediaContentType,
-		arg.MediaSizeBytes,
-		arg.MediaFilename,
-		arg.MediaStore,
-		arg.MediaKey,
-		arg.CreatedAt,
-		arg.Meta,
-		arg.AppendEvent,
-	)
-	var i PostMessageRow
-	err := row.Scan(
-		&i.MessageID,
-		&i.Seq,
-		&i.ThreadID,
-		&i.Owner,
-		&i.AuthorID,
-		&i.Visibility,
-		&i.MessageContent,
-		&i.MediaContentType,
-		&i.MediaSizeBytes,
-		&i.MediaFilename,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.OrderID,
-		&i.CustomerID,
-		&i.EventID,
-	)
-	return i, err
 }
 
 const saveMessageMedia = `-- name: SaveMessageMedia :execrows

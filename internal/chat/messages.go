@@ -127,8 +127,8 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	}
 	var row db.PostMessageRow
 	if m.Media == nil {
-		// One statement, one round trip: the common case of a text message.
-		row, err = s.q.PostMessage(ctx, post)
+		// One statement, with no round trip of its own: the common case of a text message.
+		row, err = s.posts.post(ctx, post)
 	} else {
 		row, err = s.postWithAttachment(ctx, p, post, m.Media.Data)
 	}
@@ -138,7 +138,14 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if err != nil {
 		return Message{}, false, fmt.Errorf("post message: %w", err)
 	}
-	s.log.Published()
+	if m.Media == nil {
+		s.log.Committed(db.Event{
+			ID: *row.EventID, Resource: "messages", ResourceType: "messages.new", OrderID: &row.OrderID, ThreadID: &row.ThreadID,
+			UserID: &row.CustomerID, UserVisible: visibility == Public, ActorID: &p.Subject, Meta: row.EventMeta, CreatedAt: row.EventCreatedAt,
+		})
+	} else {
+		s.log.Published()
+	}
 	// A new message is the thread's newest, so the other side has not seen it yet.
 	return messageOf(db.ListMessagesRow{
 		MessageID: row.MessageID, Seq: row.Seq, ThreadID: row.ThreadID, Owner: row.Owner, AuthorID: row.AuthorID,
@@ -170,7 +177,7 @@ func (s *Service) postWithAttachment(ctx context.Context, p auth.Principal, post
 	// The attachment is claimed between the message and its event: readers wait for a
 	// transaction once it has appended an event, so not while the store works.
 	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {
-		if row, err = q.PostMessage(ctx, post); err != nil {
+		if row, err = postOne(ctx, q, post); err != nil {
 			return err
 		}
 		if err := staged.Claim(ctx, tx); err != nil {

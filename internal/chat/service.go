@@ -26,6 +26,7 @@ type Service struct {
 	log    EventLog
 	meta   EventEncoder
 	people remembered
+	posts  *postBatcher
 }
 
 // EventLog is what the service needs of the process's event reader (eventlog.Log).
@@ -33,6 +34,9 @@ type EventLog interface {
 	// Published is called after every commit that appended an event, so that streams get
 	// it without waiting for a poll.
 	Published()
+	// Committed is called instead after a commit that appended just row, as stored: the
+	// streams get it without the log being read again.
+	Committed(row db.Event)
 	// Settled waits briefly until the streams have been handed every event up to atLeast
 	// and returns the newest id they have been handed: no smaller id can appear later.
 	Settled(ctx context.Context, atLeast int64) int64
@@ -44,7 +48,7 @@ type EventLog interface {
 // of the events it appends with meta.
 func New(pool *pgxpool.Pool, stores *media.Stores, log EventLog, meta EventEncoder) *Service {
 	return &Service{pool: pool, q: db.New(pool), media: stores, log: log, meta: meta,
-		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}}
+		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}, posts: &postBatcher{q: db.New(pool)}}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

@@ -79,8 +79,14 @@ type Log struct {
 
 	instance    string        // this log's NOTIFY payload: its own announcements are not news
 	peerHeardAt atomic.Int64  // when another instance's NOTIFY last came (Unix ns)
-	wake        chan struct{} // read the log now
+	wake        chan struct{} // hand on the committed rows, and read the log if readLog
+	readLog     atomic.Bool   // a wake needs the log read: its rows were not handed over
 	announce    chan struct{} // tell the other instances
+
+	handedMu sync.Mutex
+	handed   []db.Event // rows this process committed, for the reader (handoff.go)
+	early    []db.Event // handed rows waiting for a smaller id; reader only
+	earlyGap gap        // the id they wait for; reader only
 
 	health   sync.Mutex
 	healthy  error     // nil while listening
@@ -186,6 +192,7 @@ func (l *Log) catchUp(ctx context.Context) error {
 		}
 		// Only this goroutine moves the position, so it reads it without the lock.
 		rows, err := l.q.ListEvents(ctx, db.ListEventsParams{AfterID: l.position, UpToID: math.MaxInt64, RowLimit: int32(limit)})
+		l.metrics.reads.Inc()
 		if err != nil {
 			return fmt.Errorf("read events after %d: %w", l.position, err)
 		}
@@ -275,7 +282,7 @@ func (l *Log) advance(rows []db.Event, position int64) {
 // Settled waits, for a second at most, until the followers have been handed every
 // event up to atLeast, and returns the position they have been handed the log up to.
 func (l *Log) Settled(ctx context.Context, atLeast int64) int64 {
-	l.nudge()
+	l.readSoon()
 	deadline := time.Now().Add(time.Second)
 	for {
 		l.mu.Lock()

@@ -9,6 +9,7 @@ type metrics struct {
 	polling  prometheus.Gauge
 
 	announcements prometheus.Counter
+	reads         prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -29,6 +30,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "orderchat_event_log_announcements_total",
 		Help: "NOTIFYs this instance sent: one when it starts listening and every 5 s, and for its commits (at most one per 2 ms) while another instance was heard within 15 s.",
 	})
-	reg.MustRegister(m.position, m.settle, m.polling, m.announcements)
+	m.reads = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "orderchat_event_log_reads_total",
+		Help: "Reads of the event log by this instance's reader: for other instances' events, events this instance did not hand over as committed, gaps and the safety poll.",
+	})
+	reg.MustRegister(m.position, m.settle, m.polling, m.announcements, m.reads)
 	return m
 }

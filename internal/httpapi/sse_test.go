@@ -511,3 +511,28 @@ func TestAStreamThatGotNoEventStillResumesWithoutAGap(t *testing.T) {
 		t.Fatalf("after reconnecting: %+v", got)
 	}
 }
+
+// TestALiveEventIsItsReplayByteForByte: a message's event reaches live streams as the
+// post handed it over (eventlog.Log.Committed), not as read back from the log; a replay
+// reads it back. Both must carry the same bytes, meta included (jsonb orders its keys).
+func TestALiveEventIsItsReplayByteForByte(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	user, admin := s.newActor(t, auth.RoleUser), s.newActor(t, auth.RoleAdmin)
+	order := user.placeOrder(t)
+	live := s.follow(t, admin.token, "/api/admin/sse", 0)
+	user.say(t, order.ThreadId, "<b>Größe</b> & \u2028 \"quoted\" 🙂")
+	note, internal := "a note for the team", apiclient.Internal
+	expect[*apiclient.CreateMessageResponse](t, http.StatusCreated)(admin.api.CreateMessageWithResponse(ctx,
+		apiclient.CreateMessageRequest{ThreadId: order.ThreadId, MessageContent: &note, Visibility: &internal}))
+	got := live.next(t, 2)
+	if got[0].ResourceType != "messages.new" { // the order's event reached the hub after the stream began
+		got = append(got[1:], live.next(t, 1)...)
+	}
+	replayed := s.followFrom(t, admin.token, "/api/admin/sse", got[0].ID-1, true).next(t, 2)
+	for i := range got {
+		if got[i].ResourceType != "messages.new" || string(got[i].Raw) != string(replayed[i].Raw) {
+			t.Errorf("event %d live:\n%s\nreplayed:\n%s", got[i].ID, got[i].Raw, replayed[i].Raw)
+		}
+	}
+}

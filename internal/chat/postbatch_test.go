@@ -1,0 +1,134 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"orderchat/gen/db"
+	"orderchat/internal/testdb"
+	"orderchat/internal/testdb/migrated"
+)
+
+func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+
+// openThreads creates n orders with their open threads.
+func openThreads(t *testing.T, pool *pgxpool.Pool, n int) []uuid.UUID {
+	t.Helper()
+	var threads []uuid.UUID
+	for range n {
+		order, thread := uuid.New(), uuid.New()
+		_, err := pool.Exec(context.Background(), `WITH o AS (INSERT INTO orders (order_id, user_id, total_cents) VALUES ($1, $3, 0))
+			INSERT INTO threads (thread_id, order_id, user_id) VALUES ($2, $1, $3)`, order, thread, uuid.New())
+		if err != nil {
+			t.Fatal(err)
+		}
+		threads = append(threads, thread)
+	}
+	return threads
+}
+
+func textPost(thread uuid.UUID) *queuedPost {
+	return &queuedPost{params: db.PostMessageParams{
+		ThreadID: thread, AsAdmin: true, AuthorID: uuid.New(), MessageID: uuid.New(), Owner: string(AdminSide), Visibility: string(Public),
+		MessageContent: "hello", CreatedAt: dbNow(), AppendEvent: true, Meta: json.RawMessage(`{}`),
+	}}
+}
+
+// transactions counts the transactions that wrote the messages of posts.
+func transactions(t *testing.T, pool *pgxpool.Pool, posts ...*queuedPost) int {
+	t.Helper()
+	var ids []uuid.UUID
+	for _, p := range posts {
+		ids = append(ids, p.params.MessageID)
+	}
+	var n, stored int
+	err := pool.QueryRow(context.Background(), `SELECT count(DISTINCT xmin::text), count(*) FROM messages WHERE message_id = ANY($1)`, ids).Scan(&n, &stored)
+	if err != nil || stored != len(posts) {
+		t.Fatalf("%d of %d messages stored (%v)", stored, len(posts), err)
+	}
+	return n
+}
+
+// TestABatchIsOneTransactionAndAFailingPostFailsAlone: the posts of a batch commit
+// together, a post that stores nothing (a missing thread) leaves the others alone, and
+// a failing statement, which rolls the batch back, fails only its own post.
+func TestABatchIsOneTransactionAndAFailingPostFailsAlone(t *testing.T) {
+	pool := migrated.Pool(t)
+	ctx := context.Background()
+	threads := openThreads(t, pool, 3)
+	b := &postBatcher{q: db.New(pool)}
+
+	together := []*queuedPost{textPost(threads[2]), textPost(threads[0]), textPost(threads[1]), textPost(threads[1])}
+	nowhere := textPost(uuid.New())
+	b.write(ctx, append([]*queuedPost{nowhere}, together...))
+	for _, p := range together {
+		if p.err != nil || p.row.EventID == nil {
+			t.Fatalf("post to %s: %v (event %v)", p.params.ThreadID, p.err, p.row.EventID)
+		}
+	}
+	if !errors.Is(nowhere.err, pgx.ErrNoRows) {
+		t.Fatalf("post to a missing thread: %v, want no row", nowhere.err)
+	}
+	if n := transactions(t, pool, together...); n != 1 {
+		t.Fatalf("a batch of %d posts took %d transactions, want 1", len(together), n)
+	}
+
+	bad := textPost(threads[1])
+	bad.params.Meta = json.RawMessage(`{"not json`)
+	alone := []*queuedPost{textPost(threads[0]), textPost(threads[2])}
+	b.write(ctx, []*queuedPost{alone[0], bad, alone[1]})
+	if bad.err == nil || errors.Is(bad.err, pgx.ErrNoRows) {
+		t.Fatalf("a post with a broken meta: %v, want its statement's error", bad.err)
+	}
+	for _, p := range alone {
+		if p.err != nil {
+			t.Fatalf("a post batched with a failing one: %v", p.err)
+		}
+	}
+	if n := transactions(t, pool, alone...); n != 2 {
+		t.Fatalf("after a failure, %d posts took %d transactions, want 2 (one each)", len(alone), n)
+	}
+	var events int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&events); err != nil || events != len(together)+len(alone) {
+		t.Fatalf("%d events (%v), want %d", events, err, len(together)+len(alone))
+	}
+}
+
+// TestPostsThatArriveTogetherShareCommits: 64 concurrent posts to 4 threads are all
+// stored, in fewer transactions than posts.
+func TestPostsThatArriveTogetherShareCommits(t *testing.T) {
+	pool := migrated.Pool(t)
+	threads := openThreads(t, pool, 4)
+	b := &postBatcher{q: db.New(pool)}
+	posts := make([]*queuedPost, 64)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range posts {
+		posts[i] = textPost(threads[i%len(threads)])
+		wg.Go(func() {
+			<-start
+			posts[i].row, posts[i].err = b.post(context.Background(), posts[i].params)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, p := range posts {
+		if p.err != nil || p.row.MessageID != p.params.MessageID {
+			t.Fatalf("post %s: %v, row for %s", p.params.MessageID, p.err, p.row.MessageID)
+		}
+	}
+	if n := transactions(t, pool, posts...); n >= len(posts) {
+		t.Fatalf("%d concurrent posts took %d transactions", len(posts), n)
+	}
+	if b.writing || len(b.queue) != 0 {
+		t.Fatalf("after the posts: writing %v, %d posts queued", b.writing, len(b.queue))
+	}
+}
