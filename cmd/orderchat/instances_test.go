@@ -253,7 +253,8 @@ func TestADatabaseOutageIsVisibleAndLosesNothing(t *testing.T) {
 	events := make(chan eventstream.Event, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	consumer := &eventstream.Consumer{URL: in.base + "/api/admin/sse", Token: func(context.Context) (string, error) { return adminToken, nil }}
+	// Resume from the start: the stream may connect after the order's event is handed on.
+	consumer := &eventstream.Consumer{URL: in.base + "/api/admin/sse", Token: func(context.Context) (string, error) { return adminToken, nil }, Resume: true}
 	go consumer.Run(ctx, func(e eventstream.Event) error { events <- e; return nil })
 	var order struct {
 		ThreadID string `json:"thread_id"`
