@@ -56,9 +56,24 @@ func (b *postBatcher) post(ctx context.Context, p db.PostMessageParams) (db.Post
 			return me.row, me.err
 		}
 	}
+	// Even if writing panics (and the panic reaches this request), the others learn their
+	// outcome and the queue moves on: otherwise every later post would wait forever.
+	defer b.done(me, batch)
+	for _, p := range batch {
+		p.err = errNotWritten
+	}
 	// Once queued, a post is written even if its request goes away: the others share
 	// its transaction.
 	b.write(context.WithoutCancel(ctx), batch)
+	return me.row, me.err
+}
+
+// errNotWritten is the outcome of a post whose batch did not finish writing.
+var errNotWritten = errors.New("the batch of posts this one was in failed before it was written")
+
+// done hands the queue to the first post waiting, if any, and tells the posts of the
+// batch written that their row and error are set.
+func (b *postBatcher) done(me *queuedPost, batch []*queuedPost) {
 	b.mu.Lock()
 	if len(b.queue) > 0 {
 		next := b.take()
@@ -72,7 +87,6 @@ func (b *postBatcher) post(ctx context.Context, p db.PostMessageParams) (db.Post
 			p.turn <- nil
 		}
 	}
-	return me.row, me.err
 }
 
 // take removes the next batch from the queue; the caller holds mu.

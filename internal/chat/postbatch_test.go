@@ -132,3 +132,26 @@ func TestPostsThatArriveTogetherShareCommits(t *testing.T) {
 		t.Fatalf("after the posts: writing %v, %d posts queued", b.writing, len(b.queue))
 	}
 }
+
+// TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue: a post queued behind a batch that
+// panics learns that it was not written, and the next post is written, not stuck.
+func TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue(t *testing.T) {
+	b := &postBatcher{} // no queries: writing panics
+	waiting := textPost(uuid.New())
+	waiting.turn = make(chan []*queuedPost, 1)
+	b.queue = []*queuedPost{waiting} // queued before the post that writes the batch
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("writing without queries did not panic")
+			}
+		}()
+		_, _ = b.post(context.Background(), textPost(uuid.New()).params)
+	}()
+	if batch := <-waiting.turn; batch != nil || !errors.Is(waiting.err, errNotWritten) {
+		t.Fatalf("the waiting post got %d posts to write and error %v, want none and errNotWritten", len(batch), waiting.err)
+	}
+	if b.writing || len(b.queue) != 0 {
+		t.Fatalf("after the panic: writing %v, %d posts queued", b.writing, len(b.queue))
+	}
+}
