@@ -137,14 +137,14 @@ func (h *Hub) deliver(s *subscriber, e event) {
 
 // subscribe registers a stream for principal. Live events after liveFrom will be queued
 // on the subscriber; anything up to liveFrom comes from the log's Replay.
-func (h *Hub) subscribe(principal uuid.UUID, a eventlog.Audience) (s *subscriber, liveFrom int64, err error) {
+func (h *Hub) subscribe(principal uuid.UUID, a eventlog.Audience, expiresAt time.Time) (s *subscriber, liveFrom int64, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.streams[principal] >= h.opt.MaxPerUser {
 		return nil, 0, ErrTooManyStreams
 	}
 	h.streams[principal]++
-	s = newSubscriber(a, h.opt.QueueBytes)
+	s = newSubscriber(a, h.opt.QueueBytes, expiresAt)
 	s.principal = principal
 	h.subscribed++
 	s.slice = h.subscribed % beatSlices
@@ -222,7 +222,8 @@ func (h *Hub) Drain(ctx context.Context) error {
 const beatSlices = 16
 
 // beat sends every stream a keep-alive each heartbeat interval, one slice of the streams
-// at a time (streams that carried an event meanwhile skip it).
+// at a time (streams that carried an event meanwhile skip it), and ends the streams whose
+// credential expired: within one tick (a sixteenth of the interval) after it did.
 func (h *Hub) beat(ctx context.Context) {
 	tick := time.NewTicker(h.opt.Heartbeat / beatSlices)
 	defer tick.Stop()
@@ -232,17 +233,22 @@ func (h *Hub) beat(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		h.mu.Lock()
-		for s := range h.admins {
+		now := time.Now()
+		visit := func(s *subscriber) {
 			if s.slice == slice {
 				s.beat()
 			}
+			if !now.Before(s.expiresAt) {
+				s.expire()
+			}
+		}
+		h.mu.Lock()
+		for s := range h.admins {
+			visit(s)
 		}
 		for _, set := range h.users {
 			for s := range set {
-				if s.slice == slice {
-					s.beat()
-				}
+				visit(s)
 			}
 		}
 		h.mu.Unlock()

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +14,9 @@ import (
 	"orderchat/gen/db"
 	"orderchat/internal/eventlog"
 )
+
+// tomorrow is an expiry the tests' streams never reach.
+var tomorrow = time.Now().Add(24 * time.Hour)
 
 // messageOf is a messages.new row of id for user's order.
 func messageOf(id int64, user uuid.UUID, text string) db.Event {
@@ -29,7 +33,7 @@ func receive(t *testing.T, s *subscriber, n int) []event {
 	for len(got) < n {
 		select {
 		case <-s.ready:
-			queued, overflow, _ := s.take()
+			queued, overflow, _, _ := s.take()
 			if overflow {
 				t.Fatal("the subscriber overflowed")
 			}
@@ -47,7 +51,7 @@ func TestAStreamGoesLiveWhereTheLogWasHandedUpTo(t *testing.T) {
 	h := newHub(nil, Options{})
 	user := uuid.New()
 	h.Follow(nil, 5)
-	sub, liveFrom, err := h.subscribe(user, eventlog.Audience{UserID: user})
+	sub, liveFrom, err := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow)
 	if err != nil || liveFrom != 5 {
 		t.Fatalf("liveFrom %d (%v), want 5", liveFrom, err)
 	}
@@ -55,7 +59,7 @@ func TestAStreamGoesLiveWhereTheLogWasHandedUpTo(t *testing.T) {
 	if got := receive(t, sub, 2); got[0].id != 6 || got[1].id != 8 {
 		t.Fatalf("queued %d, %d; want 6, 8", got[0].id, got[1].id)
 	}
-	if _, liveFrom, _ := h.subscribe(user, eventlog.Audience{UserID: user}); liveFrom != 10 {
+	if _, liveFrom, _ := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow); liveFrom != 10 {
 		t.Fatalf("the next stream goes live from %d, want 10", liveFrom)
 	}
 }
@@ -66,8 +70,8 @@ func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	h := newHub(nil, Options{QueueBytes: 4 << 10, Registerer: reg})
 	user := uuid.New()
-	slow, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true})
-	healthy, _, _ := h.subscribe(user, eventlog.Audience{UserID: user})
+	slow, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true}, tomorrow)
+	healthy, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow)
 
 	var got []event
 	for i := range 60 {
@@ -77,7 +81,7 @@ func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 	if len(got) != 60 {
 		t.Fatalf("the healthy subscriber got %d of 60", len(got))
 	}
-	if _, overflow, _ := slow.take(); !overflow {
+	if _, overflow, _, _ := slow.take(); !overflow {
 		t.Fatal("the slow subscriber did not overflow")
 	}
 	h.mu.Lock()
@@ -94,15 +98,39 @@ func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 func TestStreamsPerPrincipalAreLimited(t *testing.T) {
 	h := newHub(nil, Options{MaxPerUser: 2})
 	p := uuid.New()
-	a, _, err1 := h.subscribe(p, eventlog.Audience{UserID: p})
-	_, _, err2 := h.subscribe(p, eventlog.Audience{UserID: p})
-	_, _, err3 := h.subscribe(p, eventlog.Audience{UserID: p})
+	a, _, err1 := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow)
+	_, _, err2 := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow)
+	_, _, err3 := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow)
 	if err1 != nil || err2 != nil || err3 != ErrTooManyStreams {
 		t.Fatalf("errors %v %v %v, want nil nil ErrTooManyStreams", err1, err2, err3)
 	}
 	h.unsubscribe(a)
 	h.unsubscribe(a)
-	if _, _, err := h.subscribe(p, eventlog.Audience{UserID: p}); err != nil {
+	if _, _, err := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow); err != nil {
 		t.Fatalf("after closing one: %v", err)
+	}
+}
+
+// TestTheSweepEndsOnlyTheStreamsWhoseCredentialExpired: streams hold no expiry timer;
+// the heartbeat sweep marks a subscriber expired once its credential is, and no other.
+func TestTheSweepEndsOnlyTheStreamsWhoseCredentialExpired(t *testing.T) {
+	h := newHub(nil, Options{Heartbeat: 160 * time.Millisecond})
+	user := uuid.New()
+	expiring, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, time.Now().Add(50*time.Millisecond))
+	valid, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true}, tomorrow)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go h.beat(ctx)
+	deadline := time.After(5 * time.Second)
+	for expired := false; !expired; {
+		select {
+		case <-expiring.ready:
+			_, _, _, expired = expiring.take()
+		case <-deadline:
+			t.Fatal("the sweep did not end a stream whose credential expired")
+		}
+	}
+	if _, _, _, expired := valid.take(); expired {
+		t.Fatal("the sweep ended a stream whose credential is valid")
 	}
 }
