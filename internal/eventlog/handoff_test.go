@@ -37,12 +37,20 @@ func postAndHand(t *testing.T, l *Log, pool *pgxpool.Pool, user uuid.UUID, text 
 
 func reads(l *Log) float64 { return testutil.ToFloat64(l.metrics.reads) }
 
-// TestOwnCommitsAreHandedOnWithoutReadingTheLog: rows handed over in id order reach the
-// followers as they are, and the log is not read for them.
-func TestOwnCommitsAreHandedOnWithoutReadingTheLog(t *testing.T) {
+// startListening runs a log on a fresh database that polls once an hour, and waits until
+// it listens: only wakes and hand-overs move it.
+func startListening(t *testing.T) (*pgxpool.Pool, *Log, *recorder) {
+	t.Helper()
 	pool := migrated.Pool(t)
 	l, r := startLog(t, pool, Options{Poll: time.Hour})
 	waitReady(t, l)
+	return pool, l, r
+}
+
+// TestOwnCommitsAreHandedOnWithoutReadingTheLog: rows handed over in id order reach the
+// followers as they are, and the log is not read for them.
+func TestOwnCommitsAreHandedOnWithoutReadingTheLog(t *testing.T) {
+	pool, l, r := startListening(t)
 	before := reads(l)
 	user := uuid.New()
 	for i := range 20 {
@@ -59,9 +67,7 @@ func TestOwnCommitsAreHandedOnWithoutReadingTheLog(t *testing.T) {
 // TestAHandedRowWaitsForTheWriterOfASmallerID: a row handed over while a smaller id is
 // still open is not handed on until that one commits; then both go, in id order.
 func TestAHandedRowWaitsForTheWriterOfASmallerID(t *testing.T) {
-	pool := migrated.Pool(t)
-	l, r := startLog(t, pool, Options{Poll: time.Hour})
-	waitReady(t, l)
+	pool, l, r := startListening(t)
 	user := uuid.New()
 	ctx := context.Background()
 	slow, err := pool.Begin(ctx)
@@ -88,9 +94,7 @@ func TestAHandedRowWaitsForTheWriterOfASmallerID(t *testing.T) {
 // TestAHandedRowBehindARolledBackIDIsHandedOn: no hand-over ever brings a rolled-back
 // id; the log is read, the horizon settles the id, and the row behind it goes on.
 func TestAHandedRowBehindARolledBackIDIsHandedOn(t *testing.T) {
-	pool := migrated.Pool(t)
-	l, r := startLog(t, pool, Options{Poll: time.Hour})
-	waitReady(t, l)
+	pool, l, r := startListening(t)
 	user := uuid.New()
 	ctx := context.Background()
 	var burnt int64
@@ -110,9 +114,7 @@ func TestAHandedRowBehindARolledBackIDIsHandedOn(t *testing.T) {
 // TestARowBothReadAndHandedIsHandedOnOnce: a hand-over of a row that a read of the log
 // handed on already is dropped.
 func TestARowBothReadAndHandedIsHandedOnOnce(t *testing.T) {
-	pool := migrated.Pool(t)
-	l, r := startLog(t, pool, Options{Poll: time.Hour})
-	waitReady(t, l)
+	pool, l, r := startListening(t)
 	user := uuid.New()
 	first := stored(t, pool, post(t, pool, user, "read"))
 	l.Published()
@@ -129,9 +131,7 @@ func TestARowBothReadAndHandedIsHandedOnOnce(t *testing.T) {
 // TestConcurrentHandedCommitsAreHandedOnInIDOrder: 8 writers hand over 50 rows each,
 // committing out of id order; all are handed on, strictly increasing, none missing.
 func TestConcurrentHandedCommitsAreHandedOnInIDOrder(t *testing.T) {
-	pool := migrated.Pool(t)
-	l, r := startLog(t, pool, Options{Poll: time.Hour})
-	waitReady(t, l)
+	pool, l, r := startListening(t)
 	user := uuid.New()
 	var wg sync.WaitGroup
 	for w := range 8 {
