@@ -47,8 +47,9 @@ type EventLog interface {
 // New returns a Service over pool, keeping attachments in stores and encoding the meta
 // of the events it appends with meta.
 func New(pool *pgxpool.Pool, stores *media.Stores, log EventLog, meta EventEncoder) *Service {
-	return &Service{pool: pool, q: db.New(pool), media: stores, log: log, meta: meta,
-		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}, posts: &postBatcher{q: db.New(pool)}}
+	q := db.New(pool)
+	return &Service{pool: pool, q: q, media: stores, log: log, meta: meta,
+		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}, posts: &postBatcher{q: q}}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

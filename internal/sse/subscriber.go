@@ -27,7 +27,7 @@ type subscriber struct {
 	heartbeat bool // the hub asked for a keep-alive
 	expired   bool // the hub found the credential expired
 
-	ready chan struct{} // signalled (capacity 1) when frames arrive or on overflow
+	ready chan struct{} // signalled (capacity 1) when frames arrive, on overflow, a beat or expiry
 }
 
 func newSubscriber(a eventlog.Audience, budget int, expiresAt time.Time) *subscriber {
