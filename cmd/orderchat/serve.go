@@ -124,7 +124,7 @@ func serve(ctx context.Context, args []string) error {
 	handler, err := httpapi.NewHandler(ctx, httpapi.Deps{
 		Logger:       log,
 		Verifier:     verifier,
-		Chat:         chat.New(pool, stores, eventLog, httpapi.EventMeta{}),
+		Chat:         chat.New(pool, stores, eventLog, httpapi.EventMeta{}, cfg.PostBatchWindow),
 		Hub:          hub,
 		Tickets:      tickets,
 		Web:          webFS,

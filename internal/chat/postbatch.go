@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,47 +16,59 @@ import (
 // that arrive queue, and are written together as the next batch, as soon as the first
 // is done. A batch's PostMessage statements go down one connection in one pipeline with
 // one Sync, which PostgreSQL runs as one implicit transaction, with one commit and one
-// WAL flush (issue 16; docs/adr/0012-posts-share-a-commit.md). No post waits for a
-// timer: a post that finds no batch being written is written at once, alone.
+// WAL flush (issue 16; docs/adr/0012-posts-share-a-commit.md). When posts come close
+// together (within the window of the one before), a batch also waits until its first
+// post is a window old, so that the next few share its commit; a post that comes alone
+// is written at once.
 const maxBatch = 100 // posts in one transaction: bounds how long its thread locks are held
 
 // postBatcher gathers the posts waiting to be written. The post that finds no batch
-// being written writes the queue; when it is done, it hands the queue to the first post
-// waiting, which writes it in turn: no goroutine runs beyond the requests.
+// being written leads: it writes the queue; when it is done, it hands the lead to the
+// first post waiting, which writes the queue in turn: no goroutine runs beyond the
+// requests.
 type postBatcher struct {
-	q *db.Queries
+	q      *db.Queries
+	window time.Duration // 0: no post waits for company
 
 	mu      sync.Mutex
 	queue   []*queuedPost
-	writing bool // a batch is being written
+	writing bool      // a post leads: its batch is being gathered or written
+	last    time.Time // when the latest post arrived
 }
 
 type queuedPost struct {
-	params db.PostMessageParams
-	row    db.PostMessageRow
-	err    error
-	// turn receives nil when the post was written by another post's batch (row and err
-	// are set), or the batch it is to write.
-	turn chan []*queuedPost
+	params  db.PostMessageParams
+	row     db.PostMessageRow
+	err     error
+	arrived time.Time
+	// busy: the post came within the window of the one before it. Posts are coming fast,
+	// so the batch it leads, if any, waits for company.
+	busy bool
+	// turn receives false when the post was written by another post's batch (row and
+	// err are set), true when it leads the next batch.
+	turn chan bool
 }
 
 // post writes p, alone or with the posts that arrive meanwhile, and returns its row;
 // pgx.ErrNoRows when the statement stored nothing (see PostMessage in queries).
 func (b *postBatcher) post(ctx context.Context, p db.PostMessageParams) (db.PostMessageRow, error) {
-	me := &queuedPost{params: p, turn: make(chan []*queuedPost, 1)}
+	me := &queuedPost{params: p, turn: make(chan bool, 1), arrived: time.Now()}
 	b.mu.Lock()
+	me.busy = me.arrived.Sub(b.last) < b.window
+	b.last = me.arrived
 	b.queue = append(b.queue, me)
-	var batch []*queuedPost
-	if !b.writing {
-		b.writing = true
-		batch = b.take()
-	}
+	lead := !b.writing
+	b.writing = true
 	b.mu.Unlock()
-	if batch == nil {
-		if batch = <-me.turn; batch == nil {
-			return me.row, me.err
-		}
+	if !lead && !<-me.turn {
+		return me.row, me.err
 	}
+	if me.busy {
+		time.Sleep(time.Until(me.arrived.Add(b.window)))
+	}
+	b.mu.Lock()
+	batch := b.take()
+	b.mu.Unlock()
 	// Even if writing panics (and the panic reaches this request), the others learn their
 	// outcome and the queue moves on: otherwise every later post would wait forever.
 	defer b.done(me, batch)
@@ -71,20 +84,19 @@ func (b *postBatcher) post(ctx context.Context, p db.PostMessageParams) (db.Post
 // errNotWritten is the outcome of a post whose batch did not finish writing.
 var errNotWritten = errors.New("the batch of posts this one was in failed before it was written")
 
-// done hands the queue to the first post waiting, if any, and tells the posts of the
+// done hands the lead to the first post waiting, if any, and tells the posts of the
 // batch written that their row and error are set.
 func (b *postBatcher) done(me *queuedPost, batch []*queuedPost) {
 	b.mu.Lock()
 	if len(b.queue) > 0 {
-		next := b.take()
-		next[0].turn <- next
+		b.queue[0].turn <- true
 	} else {
 		b.writing = false
 	}
 	b.mu.Unlock()
 	for _, p := range batch {
 		if p != me {
-			p.turn <- nil
+			p.turn <- false
 		}
 	}
 }

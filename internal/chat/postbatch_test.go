@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -138,7 +139,7 @@ func TestPostsThatArriveTogetherShareCommits(t *testing.T) {
 func TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue(t *testing.T) {
 	b := &postBatcher{} // no queries: writing panics
 	waiting := textPost(uuid.New())
-	waiting.turn = make(chan []*queuedPost, 1)
+	waiting.turn = make(chan bool, 1)
 	b.queue = []*queuedPost{waiting} // queued before the post that writes the batch
 	func() {
 		defer func() {
@@ -148,10 +149,46 @@ func TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue(t *testing.T) {
 		}()
 		_, _ = b.post(context.Background(), textPost(uuid.New()).params)
 	}()
-	if batch := <-waiting.turn; batch != nil || !errors.Is(waiting.err, errNotWritten) {
-		t.Fatalf("the waiting post got %d posts to write and error %v, want none and errNotWritten", len(batch), waiting.err)
+	if lead := <-waiting.turn; lead || !errors.Is(waiting.err, errNotWritten) {
+		t.Fatalf("the waiting post was told to lead %v, with error %v; want false and errNotWritten", lead, waiting.err)
 	}
 	if b.writing || len(b.queue) != 0 {
 		t.Fatalf("after the panic: writing %v, %d posts queued", b.writing, len(b.queue))
+	}
+}
+
+// TestPostsThatFollowCloselyWaitForCompany: with a window, a post that comes alone is
+// written at once, and posts that follow each other within the window share a commit,
+// although each would otherwise find no batch being written (they are 20 ms apart).
+func TestPostsThatFollowCloselyWaitForCompany(t *testing.T) {
+	pool := migrated.Pool(t)
+	threads := openThreads(t, pool, 3)
+	alone := &postBatcher{q: db.New(pool), window: time.Hour}
+	first := textPost(threads[0])
+	if _, err := alone.post(context.Background(), first.params); err != nil { // waiting an hour would time the test out
+		t.Fatal(err)
+	}
+
+	b := &postBatcher{q: db.New(pool), window: 400 * time.Millisecond}
+	posts := make([]*queuedPost, 6)
+	var wg sync.WaitGroup
+	for i := range posts {
+		posts[i] = textPost(threads[i%len(threads)])
+		wg.Go(func() { posts[i].row, posts[i].err = b.post(context.Background(), posts[i].params) })
+		time.Sleep(20 * time.Millisecond)
+	}
+	wg.Wait()
+	for _, p := range posts {
+		if p.err != nil {
+			t.Fatal(p.err)
+		}
+	}
+	// The first came alone and was written at once; the other five came within the window
+	// of the one before them.
+	if n := transactions(t, pool, posts[1:]...); n != 1 {
+		t.Fatalf("%d posts 20 ms apart took %d transactions, want 1", len(posts)-1, n)
+	}
+	if n := transactions(t, pool, posts...); n != 2 {
+		t.Fatalf("with the first, %d transactions, want 2", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -45,11 +46,12 @@ type EventLog interface {
 }
 
 // New returns a Service over pool, keeping attachments in stores and encoding the meta
-// of the events it appends with meta.
-func New(pool *pgxpool.Pool, stores *media.Stores, log EventLog, meta EventEncoder) *Service {
+// of the events it appends with meta. A text post that follows another within
+// postWindow waits up to postWindow to share its commit (config.PostBatchWindow).
+func New(pool *pgxpool.Pool, stores *media.Stores, log EventLog, meta EventEncoder, postWindow time.Duration) *Service {
 	q := db.New(pool)
 	return &Service{pool: pool, q: q, media: stores, log: log, meta: meta,
-		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}, posts: &postBatcher{q: q}}
+		people: remembered{claims: map[uuid.UUID]db.RememberPrincipalParams{}}, posts: &postBatcher{q: q, window: postWindow}}
 }
 
 // inTx runs fn in one transaction, committed only when fn succeeds.

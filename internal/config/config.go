@@ -35,7 +35,15 @@ type Config struct {
 	MediaStore        string        // ORDERCHAT_MEDIA_STORE: where new attachments go, postgres or s3
 	S3                S3            // ORDERCHAT_S3_*: the bucket (required with MediaStore s3)
 	MediaSweepGrace   time.Duration // ORDERCHAT_MEDIA_SWEEP_GRACE: how old an unclaimed upload is before the sweep deletes it
+	PostBatchWindow   time.Duration // ORDERCHAT_POST_BATCH_WINDOW: how long a post that follows another closely waits to share its commit
 }
+
+// The post batch window: a post waits at most this long for others to share its commit,
+// far below what a reader of a chat notices (docs/adr/0012-posts-share-a-commit.md).
+const (
+	DefaultPostBatchWindow = 2 * time.Millisecond
+	maxPostBatchWindow     = 100 * time.Millisecond
+)
 
 // S3 locates a bucket of an S3-compatible store; credentials come from the AWS SDK's
 // default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role).
@@ -95,6 +103,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	c.IdleTimeout = duration("ORDERCHAT_IDLE_TIMEOUT", "2m", time.Second)
 	c.S3.Timeout = duration("ORDERCHAT_S3_TIMEOUT", "30s", 100*time.Millisecond)
 	c.MediaSweepGrace = duration("ORDERCHAT_MEDIA_SWEEP_GRACE", "1h", time.Second)
+	if c.PostBatchWindow = duration("ORDERCHAT_POST_BATCH_WINDOW", DefaultPostBatchWindow.String(), 0); c.PostBatchWindow > maxPostBatchWindow {
+		errs = append(errs, fmt.Errorf("ORDERCHAT_POST_BATCH_WINDOW: want at most %s", maxPostBatchWindow))
+	}
 	errs = append(errs, c.checkMedia(get("ORDERCHAT_S3_PATH_STYLE", "false"))...)
 	rate := func(prefix, perSecond, burst string) Rate {
 		r, err1 := strconv.ParseFloat(get(prefix+"_RATE", perSecond), 64)

@@ -62,6 +62,21 @@ func TestRatesAndTimeouts(t *testing.T) {
 	}
 }
 
+func TestThePostBatchWindowIsBounded(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.PostBatchWindow != DefaultPostBatchWindow {
+		t.Fatalf("default: %s, %v", c.PostBatchWindow, err)
+	}
+	if c, err := FromEnv(env(map[string]string{"ORDERCHAT_POST_BATCH_WINDOW": "0"})); err != nil || c.PostBatchWindow != 0 {
+		t.Fatalf("0 turns the window off: %s, %v", c.PostBatchWindow, err)
+	}
+	for _, bad := range []string{"-1ms", "1s", "soon"} {
+		if _, err := FromEnv(env(map[string]string{"ORDERCHAT_POST_BATCH_WINDOW": bad})); err == nil || !strings.Contains(err.Error(), "ORDERCHAT_POST_BATCH_WINDOW") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
 func TestAttachmentStoreSettings(t *testing.T) {
 	c, err := FromEnv(env(nil))
 	if err != nil || c.MediaStore != "postgres" || c.S3.Region != "us-east-1" || c.S3.PathStyle || c.MediaSweepGrace != time.Hour {

@@ -22,6 +22,7 @@ import (
 	"orderchat/gen/db"
 	"orderchat/internal/auth"
 	"orderchat/internal/chat"
+	"orderchat/internal/config"
 	"orderchat/internal/contracttest"
 	"orderchat/internal/eventlog"
 	"orderchat/internal/media"
@@ -110,7 +111,7 @@ func newTestServerOn(t testing.TB, mediaStore string, tweaks ...func(*Deps)) *te
 	deps := Deps{
 		Logger:   logger,
 		Verifier: verifier,
-		Chat:     chat.New(pool, stores, log, EventMeta{}),
+		Chat:     chat.New(pool, stores, log, EventMeta{}, config.DefaultPostBatchWindow),
 		Hub:      hub,
 		Tickets:  auth.NewTickets(pool),
 		Web:      testWeb,
