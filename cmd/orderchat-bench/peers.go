@@ -219,7 +219,7 @@ func measureRates(ctx context.Context, log *slog.Logger, name string, m *meter, 
 		}
 		run := m.measure(ctx, rate, s.RateFor, 0)
 		runs = append(runs, run)
-		log.Info("peer latency", "server", name, "rate", rate, "delivery_p99_ms", run.UserP99ms, "publish_p99_ms", run.PostP99ms, "cpu_ms_per_message", run.CPUms, "lost", run.Expected-run.Received)
+		log.Info("peer latency", "server", name, "rate", rate, "delivery_p50_ms", run.UserP50ms, "delivery_p99_ms", run.UserP99ms, "publish_p99_ms", run.PostP99ms, "cpu_ms_per_message", run.CPUms, "lost", run.Expected-run.Received)
 	}
 	return runs
 }
