@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,38 +19,21 @@ import (
 	"orderchat/gen/apiclient"
 	"orderchat/internal/auth"
 	"orderchat/internal/localdb"
+	"orderchat/internal/syncbuf"
 	"orderchat/internal/testdb"
 )
-
-// syncBuffer collects a process's log output safely.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // instance is one `orderchat serve` process.
 type instance struct {
 	cmd  *exec.Cmd
 	base string
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 }
 
 // startInstance runs `orderchat serve` on addr; env adds or overrides settings.
 func startInstance(t *testing.T, dbURL, addr string, env ...string) *instance {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cmd := exec.Command(binary, "serve")
 	cmd.Env = append(append(cmdEnv(), "DATABASE_URL="+dbURL, "ORDERCHAT_JWT_SECRET="+secret, "ORDERCHAT_ADDR="+addr, "ORDERCHAT_SHUTDOWN_GRACE=3s",
 		"ORDERCHAT_MESSAGE_RATE=0"), env...) // these tests post fast on purpose; limits are tested in httpapi

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -10,30 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"orderchat/internal/auth"
+	"orderchat/internal/syncbuf"
 )
-
-// syncBuffer is the test server's log, written by its request goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // sseEvent is one event read off the wire.
 type sseEvent struct {
@@ -103,7 +84,7 @@ func nextMessages(t *testing.T, events <-chan sseEvent, n int) (ids, texts []str
 // the EventSource's own reconnect (same URL, spent ticket, the cookie, Last-Event-ID)
 // resumes with what it missed. The cookie authenticates nothing else.
 func TestATicketSetsAStreamCookieThatResumesTheStream(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	s := newTestServer(t, func(d *Deps) {
 		d.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})

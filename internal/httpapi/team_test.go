@@ -15,6 +15,7 @@ import (
 	"orderchat/eventstream"
 	"orderchat/gen/apiclient"
 	"orderchat/internal/auth"
+	"orderchat/internal/syncbuf"
 )
 
 // A support team on one thread (issue 14, docs/adr/0007): names, assignment, internal
@@ -318,7 +319,7 @@ func (r *recorder) received() []string {
 }
 
 // rawFollow collects a stream's bytes as they arrive (lastEventID "" : live only).
-func (s *testServer) rawFollow(t *testing.T, token, path, lastEventID string) *syncBuffer {
+func (s *testServer) rawFollow(t *testing.T, token, path, lastEventID string) *syncbuf.Buffer {
 	t.Helper()
 	header := http.Header{"Authorization": {"Bearer " + token}}
 	if lastEventID != "" {
@@ -328,7 +329,7 @@ func (s *testServer) rawFollow(t *testing.T, token, path, lastEventID string) *s
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("stream %s: %d", path, resp.StatusCode)
 	}
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	go func() { _, _ = io.Copy(out, resp.Body) }()
 	return out
 }
