@@ -80,12 +80,7 @@ func (d *departures) run(ctx context.Context) {
 	if d.epfd < 0 {
 		return
 	}
-	defer func() {
-		d.mu.Lock()
-		syscall.Close(d.epfd)
-		d.epfd = -1
-		d.mu.Unlock()
-	}()
+	defer d.close()
 	events := make([]syscall.EpollEvent, 256)
 	for ctx.Err() == nil {
 		n, err := syscall.EpollWait(d.epfd, events, 500)
@@ -103,6 +98,16 @@ func (d *departures) run(ctx context.Context) {
 			}
 		}
 		d.mu.Unlock()
+	}
+}
+
+// close releases the epoll set: when run ends, or for a hub that never ran (tests).
+func (d *departures) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.epfd >= 0 {
+		syscall.Close(d.epfd)
+		d.epfd = -1
 	}
 }
 

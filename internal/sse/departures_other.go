@@ -16,3 +16,4 @@ func newDepartures(*slog.Logger) *departures           { return &departures{} }
 func (*departures) watch(net.Conn, context.CancelFunc) {}
 func (*departures) unwatch(net.Conn)                   {}
 func (*departures) run(context.Context)                {}
+func (*departures) close()                             {}

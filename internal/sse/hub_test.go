@@ -25,6 +25,13 @@ func messageOf(id int64, user uuid.UUID, text string) db.Event {
 	return row
 }
 
+// testHub is a hub that is never run; its epoll set is released when the test ends.
+func testHub(t *testing.T, opt Options) *Hub {
+	h := newHub(nil, opt)
+	t.Cleanup(h.departures.close)
+	return h
+}
+
 // receive waits for n events on s.
 func receive(t *testing.T, s *subscriber, n int) []event {
 	t.Helper()
@@ -48,7 +55,7 @@ func receive(t *testing.T, s *subscriber, n int) []event {
 // TestAStreamGoesLiveWhereTheLogWasHandedUpTo: a subscriber's liveFrom is the position
 // of the last Follow (rolled-back ids included), and it is queued exactly what comes after.
 func TestAStreamGoesLiveWhereTheLogWasHandedUpTo(t *testing.T) {
-	h := newHub(nil, Options{})
+	h := testHub(t, Options{})
 	user := uuid.New()
 	h.Follow(nil, 5)
 	sub, liveFrom, err := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow)
@@ -68,7 +75,7 @@ func TestAStreamGoesLiveWhereTheLogWasHandedUpTo(t *testing.T) {
 // overflows its byte budget and is removed; the others get every event.
 func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h := newHub(nil, Options{QueueBytes: 4 << 10, Registerer: reg})
+	h := testHub(t, Options{QueueBytes: 4 << 10, Registerer: reg})
 	user := uuid.New()
 	slow, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true}, tomorrow)
 	healthy, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow)
@@ -96,7 +103,7 @@ func TestASlowSubscriberIsCutOffAndOthersKeepReceiving(t *testing.T) {
 }
 
 func TestStreamsPerPrincipalAreLimited(t *testing.T) {
-	h := newHub(nil, Options{MaxPerUser: 2})
+	h := testHub(t, Options{MaxPerUser: 2})
 	p := uuid.New()
 	a, _, err1 := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow)
 	_, _, err2 := h.subscribe(p, eventlog.Audience{UserID: p}, tomorrow)
@@ -114,7 +121,7 @@ func TestStreamsPerPrincipalAreLimited(t *testing.T) {
 // TestTheSweepEndsOnlyTheStreamsWhoseCredentialExpired: streams hold no expiry timer;
 // the heartbeat sweep marks a subscriber expired once its credential is, and no other.
 func TestTheSweepEndsOnlyTheStreamsWhoseCredentialExpired(t *testing.T) {
-	h := newHub(nil, Options{Heartbeat: 160 * time.Millisecond})
+	h := testHub(t, Options{Heartbeat: 160 * time.Millisecond})
 	user := uuid.New()
 	expiring, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, time.Now().Add(50*time.Millisecond))
 	valid, _, _ := h.subscribe(uuid.New(), eventlog.Audience{Admin: true}, tomorrow)
