@@ -91,16 +91,13 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if !utf8.ValidString(m.Content) || utf8.RuneCountInString(m.Content) > MaxMessageRunes {
 		return Message{}, false, invalid("message_content", "message_content must be UTF-8 text of at most %d characters", MaxMessageRunes)
 	}
-	var contentType *string
-	var size *int64
-	var filename *string
+	var media *postedMedia
 	if m.Media != nil {
 		ct, err := checkAttachment(m.Media)
 		if err != nil {
 			return Message{}, false, err
 		}
-		n := int64(len(m.Media.Data))
-		contentType, size, filename = &ct, &n, &m.Media.Filename
+		media = &postedMedia{ContentType: ct, SizeBytes: int64(len(m.Media.Data)), Filename: m.Media.Filename}
 	} else if m.Content == "" {
 		return Message{}, false, invalid("message_content", "a message needs text or an attachment")
 	}
@@ -113,10 +110,9 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	}
 
 	now := dbNow()
-	post := db.PostMessageParams{
+	post := newPost{
 		ThreadID: m.ThreadID, AsAdmin: p.IsAdmin(), AuthorID: p.Subject, MessageID: id, Owner: string(side(p)), Visibility: string(visibility),
-		MessageContent: m.Content, MediaContentType: contentType, MediaSizeBytes: size, MediaFilename: filename,
-		CreatedAt: now, AppendEvent: m.Media == nil,
+		MessageContent: m.Content, Media: media, CreatedAt: now, AppendEvent: m.Media == nil,
 	}
 	author := personOf(p)
 	post.Meta, err = s.meta.MessagePosted(MessagePosted{
@@ -125,7 +121,7 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 	if err != nil {
 		return Message{}, false, err
 	}
-	var row db.PostMessageRow
+	var row db.PostMessagesRow
 	if m.Media == nil {
 		// One statement, with no round trip of its own: the common case of a text message.
 		row, err = s.posts.post(ctx, post)
@@ -158,7 +154,7 @@ func (s *Service) PostMessage(ctx context.Context, p auth.Principal, m NewMessag
 // postWithAttachment stages the attachment in the current store, then stores the message,
 // claims the attachment and appends the event in one transaction; when that fails, the
 // staged attachment is discarded (docs/adr/0008-attachments-on-object-storage.md).
-func (s *Service) postWithAttachment(ctx context.Context, p auth.Principal, post db.PostMessageParams, data []byte) (row db.PostMessageRow, err error) {
+func (s *Service) postWithAttachment(ctx context.Context, p auth.Principal, post newPost, data []byte) (row db.PostMessagesRow, err error) {
 	store := s.media.Current
 	staged, err := store.Stage(ctx, post.MessageID, data)
 	if err != nil {
@@ -169,11 +165,7 @@ func (s *Service) postWithAttachment(ctx context.Context, p auth.Principal, post
 			staged.Discard(ctx)
 		}
 	}()
-	name, key := store.Name(), staged.Key()
-	post.MediaStore = &name
-	if key != "" {
-		post.MediaKey = &key
-	}
+	post.Media.Store, post.Media.Key = store.Name(), staged.Key()
 	// The attachment is claimed between the message and its event: readers wait for a
 	// transaction once it has appended an event, so not while the store works.
 	err = s.inTx(ctx, func(tx pgx.Tx, q *db.Queries) error {

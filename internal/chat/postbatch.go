@@ -2,11 +2,13 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"orderchat/gen/db"
@@ -14,9 +16,9 @@ import (
 
 // Text posts share transactions: while one batch of posts is being written, the posts
 // that arrive queue, and are written together as the next batch, as soon as the first
-// is done. A batch's PostMessage statements go down one connection in one pipeline with
-// one Sync, which PostgreSQL runs as one implicit transaction, with one commit and one
-// WAL flush (issue 16; docs/adr/0012-posts-share-a-commit.md). When posts come close
+// is done. A batch is one PostMessages statement, which PostgreSQL runs as one implicit
+// transaction, with one commit and one WAL flush (issue 16;
+// docs/adr/0012-posts-share-a-commit.md). When posts come close
 // together (within the window of the one before), a batch also waits until its first
 // post is a window old, so that the next few share its commit; a post that comes alone
 // is written at once.
@@ -37,8 +39,8 @@ type postBatcher struct {
 }
 
 type queuedPost struct {
-	params  db.PostMessageParams
-	row     db.PostMessageRow
+	params  newPost
+	row     db.PostMessagesRow
 	err     error
 	arrived time.Time
 	// busy: the post came within the window of the one before it. Posts are coming fast,
@@ -50,8 +52,8 @@ type queuedPost struct {
 }
 
 // post writes p, alone or with the posts that arrive meanwhile, and returns its row;
-// pgx.ErrNoRows when the statement stored nothing (see PostMessage in queries).
-func (b *postBatcher) post(ctx context.Context, p db.PostMessageParams) (db.PostMessageRow, error) {
+// pgx.ErrNoRows when it stored nothing (see PostMessages in queries).
+func (b *postBatcher) post(ctx context.Context, p newPost) (db.PostMessagesRow, error) {
 	me := &queuedPost{params: p, turn: make(chan bool, 1), arrived: time.Now()}
 	b.mu.Lock()
 	me.busy = me.arrived.Sub(b.last) < b.window
@@ -113,11 +115,11 @@ func (b *postBatcher) take() []*queuedPost {
 // statement rolls back the whole transaction, so then each post is written alone: only
 // its own failure is reported to it.
 func (b *postBatcher) write(ctx context.Context, batch []*queuedPost) {
-	params := make([]db.PostMessageParams, len(batch))
+	posts := make([]newPost, len(batch))
 	for i, p := range batch {
-		params[i] = p.params
+		posts[i] = p.params
 	}
-	failed := postAll(ctx, b.q, params, func(i int, row db.PostMessageRow, err error) { batch[i].row, batch[i].err = row, err })
+	failed := postAll(ctx, b.q, posts, func(i int, row db.PostMessagesRow, err error) { batch[i].row, batch[i].err = row, err })
 	if failed && len(batch) > 1 {
 		for _, p := range batch {
 			b.write(ctx, []*queuedPost{p})
@@ -125,25 +127,77 @@ func (b *postBatcher) write(ctx context.Context, batch []*queuedPost) {
 	}
 }
 
-// postOne runs a single PostMessage on q (in a transaction of its own, or in q's).
-func postOne(ctx context.Context, q *db.Queries, p db.PostMessageParams) (row db.PostMessageRow, err error) {
-	postAll(ctx, q, []db.PostMessageParams{p}, func(_ int, r db.PostMessageRow, e error) { row, err = r, e })
+// newPost is one post as PostMessages takes it: element i of each of its arrays.
+type newPost struct {
+	ThreadID, AuthorID, MessageID     uuid.UUID
+	AsAdmin, AppendEvent              bool
+	Owner, Visibility, MessageContent string
+	CreatedAt                         time.Time
+	Meta                              json.RawMessage
+	Media                             *postedMedia // nil: a text post
+}
+
+// postedMedia describes a post's attachment, staged in Store under Key ("" for none).
+type postedMedia struct {
+	ContentType, Filename, Store, Key string
+	SizeBytes                         int64
+}
+
+// postOne stores a single post on q (in a transaction of its own, or in q's).
+func postOne(ctx context.Context, q *db.Queries, p newPost) (row db.PostMessagesRow, err error) {
+	postAll(ctx, q, []newPost{p}, func(_ int, r db.PostMessagesRow, e error) { row, err = r, e })
 	return row, err
 }
 
-// postAll runs the statements in one pipeline and hands each result to f; it reports
-// whether anything failed, the commit included (which then counts for every post).
-func postAll(ctx context.Context, q *db.Queries, params []db.PostMessageParams, f func(int, db.PostMessageRow, error)) (failed bool) {
-	results := q.PostMessage(ctx, params)
-	results.QueryRow(func(i int, row db.PostMessageRow, err error) {
-		failed = failed || (err != nil && !errors.Is(err, pgx.ErrNoRows))
-		f(i, row, err)
-	})
-	if err := results.Close(); err != nil {
-		for i := range params {
-			f(i, db.PostMessageRow{}, err)
+// postAll stores posts in one statement and hands each post's outcome to f: its row,
+// pgx.ErrNoRows when it stored nothing, or the statement's error, which counts for every
+// post. It reports whether the statement failed.
+func postAll(ctx context.Context, q *db.Queries, posts []newPost, f func(int, db.PostMessagesRow, error)) (failed bool) {
+	rows, err := q.PostMessages(ctx, postMessagesParams(posts))
+	if err != nil {
+		for i := range posts {
+			f(i, db.PostMessagesRow{}, err)
 		}
 		return true
 	}
-	return failed
+	stored := make([]bool, len(posts))
+	for _, row := range rows {
+		i := int(row.Ord) - 1 // PostMessages numbers the posts from 1
+		stored[i] = true
+		f(i, row, nil)
+	}
+	for i, ok := range stored {
+		if !ok {
+			f(i, db.PostMessagesRow{}, pgx.ErrNoRows)
+		}
+	}
+	return false
+}
+
+// postMessagesParams lays the posts out as PostMessages' arrays, one element per post.
+func postMessagesParams(posts []newPost) db.PostMessagesParams {
+	var a db.PostMessagesParams
+	for _, p := range posts {
+		m := p.Media
+		if m == nil {
+			m = &postedMedia{}
+		}
+		a.ThreadIds = append(a.ThreadIds, p.ThreadID)
+		a.AsAdmins = append(a.AsAdmins, p.AsAdmin)
+		a.AuthorIds = append(a.AuthorIds, p.AuthorID)
+		a.MessageIds = append(a.MessageIds, p.MessageID)
+		a.Owners = append(a.Owners, p.Owner)
+		a.Visibilities = append(a.Visibilities, p.Visibility)
+		a.MessageContents = append(a.MessageContents, p.MessageContent)
+		a.CreatedAts = append(a.CreatedAts, p.CreatedAt)
+		a.Metas = append(a.Metas, p.Meta)
+		a.AppendEvents = append(a.AppendEvents, p.AppendEvent)
+		a.HasMedia = append(a.HasMedia, p.Media != nil)
+		a.MediaContentTypes = append(a.MediaContentTypes, m.ContentType)
+		a.MediaSizeBytes = append(a.MediaSizeBytes, m.SizeBytes)
+		a.MediaFilenames = append(a.MediaFilenames, m.Filename)
+		a.MediaStores = append(a.MediaStores, m.Store)
+		a.MediaKeys = append(a.MediaKeys, m.Key)
+	}
+	return a
 }

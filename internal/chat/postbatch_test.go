@@ -37,7 +37,7 @@ func openThreads(t *testing.T, pool *pgxpool.Pool, n int) []uuid.UUID {
 }
 
 func textPost(thread uuid.UUID) *queuedPost {
-	return &queuedPost{params: db.PostMessageParams{
+	return &queuedPost{params: newPost{
 		ThreadID: thread, AsAdmin: true, AuthorID: uuid.New(), MessageID: uuid.New(), Owner: string(AdminSide), Visibility: string(Public),
 		MessageContent: "hello", CreatedAt: dbNow(), AppendEvent: true, Meta: json.RawMessage(`{}`),
 	}}
