@@ -1,20 +1,22 @@
 -- PostMessages stores a batch of posts in one statement: each post's message, its thread's
--- touch and, where its append_event is set, its messages.new event. One statement rather than one
--- per post: PostgreSQL prepares the statement's plan, check constraints and row locks once per
--- statement, which cost a fifth of its CPU per message in batches of three (issue 16; ADR 0012).
--- Run alone it is its own transaction, with no round trip to the client between the events and
--- the commit (readers wait for an open event, see event_log_horizon).
--- Each post is the element at its position (ord, from 1) of every array. The media arrays hold
--- '' and 0 where has_media is false; an empty media key is none. A post stores nothing, and gets
--- no row, when its thread is missing, closed or not its author's (as_admin false and another
--- customer's), or when its message_id is taken, by a stored message or by an earlier post of the
--- batch; the other posts are not affected.
+-- touch and, where its append_event is set, its messages.new event. One statement, not one per
+-- post: PostgreSQL starts a statement's plan and prepares its check constraints once
+-- (issue 16; docs/adr/0012-posts-share-a-commit.md). Run alone it is its own transaction, with
+-- no round trip to the client between the events and the commit (readers wait for an open
+-- event, see event_log_horizon).
+-- Post i is element i (ord, from 1) of every array. The media arrays hold '' and 0 where
+-- has_media is false; an empty media key is none. A post stores nothing, and gets no row, when
+-- its thread is missing, closed or not its author's (as_admin false and another customer's),
+-- or when its message_id is taken, by a stored message or by an earlier post of the batch; the
+-- other posts are not affected.
 -- The threads are locked first, in thread_id order, so that a concurrent close cannot slip
--- between the is_active check and the messages, and two batches never wait for each other in a
--- cycle. Messages are inserted in post order, and their events appended in message order:
--- append_event draws each id after the sort (volatile output columns are computed after ORDER
--- BY). GREATEST keeps updated_at at the newest message when posts commit out of order; a note
--- leaves it alone, so the customer's thread list does not move for it. The main query reads
+-- between the is_active check and the messages, and two batches cannot wait for each other in
+-- a cycle. Their lookup reads the array through a sub-select, which hides its length from the
+-- planner: otherwise every plan made for the given values looks cheaper than the generic one,
+-- and PostgreSQL would plan each batch anew (a quarter of its CPU). Messages are inserted in post
+-- order and their events appended in message order (a volatile output column is computed after
+-- ORDER BY). GREATEST keeps updated_at at the newest message when posts commit out of order; a
+-- note leaves it alone: the customer's thread list does not move for it. The main query reads
 -- event because a plain SELECT in WITH runs only when it is read. event_meta and
 -- event_created_at are the events' columns as stored (jsonb's own text; the transaction's
 -- start), so that the log can hand them on without reading them back (eventlog.Log.Committed).

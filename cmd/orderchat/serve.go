@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -40,6 +41,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := cfg.Logger()
+	collectGarbageLessOften()
 
 	if *dev && cfg.JWTSecret == "" && cfg.JWTPublicKey == "" && cfg.JWKSURL == "" {
 		if cfg.JWTSecret, err = devSecret(); err != nil {
@@ -259,6 +261,19 @@ func localURL(addr net.Addr) string {
 }
 
 // servePprof exposes the Go profiler on its own address (keep it on loopback).
+// gcPercent is the server's GOGC unless the environment sets one. A server's live heap is
+// small (about 3 KiB per open stream), so with Go's default of 100 it collected about every
+// 1.7 s at 1,000 messages/s, and the slowest percent of deliveries came in bursts at those
+// collections. At 150 they come every 2.6 s: delivery p99 at 1,000/s fell from 8.5–11 ms to
+// 7.5–8.7 ms, for up to 1 KiB more RSS per idle stream (README, "Fifth pass").
+const gcPercent = 150
+
+func collectGarbageLessOften() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
 func servePprof(addr string, log *slog.Logger) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)

@@ -103,6 +103,71 @@ func TestABatchIsOneTransactionAndAFailingPostFailsAlone(t *testing.T) {
 	}
 }
 
+// TestOneStatementKeepsEachPostsRules: in one batch, each post is checked and stored as it
+// would be alone (its own thread's state and author, its own message id), messages and
+// events follow the posts' order, and a note does not move its thread in the list.
+func TestOneStatementKeepsEachPostsRules(t *testing.T) {
+	pool := migrated.Pool(t)
+	ctx := context.Background()
+	threads := openThreads(t, pool, 3)
+	open, other, closed := threads[0], threads[1], threads[2]
+	var customer uuid.UUID
+	if err := pool.QueryRow(ctx, `SELECT user_id FROM threads WHERE thread_id = $1`, open).Scan(&customer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE threads SET is_active = false, closed_at = now() WHERE thread_id = $1`, closed); err != nil {
+		t.Fatal(err)
+	}
+	byCustomer := func(thread uuid.UUID) *queuedPost {
+		p := textPost(thread)
+		p.params.AsAdmin, p.params.AuthorID, p.params.Owner = false, customer, string(UserSide)
+		return p
+	}
+	first, second := textPost(open), byCustomer(open)
+	note := textPost(open)
+	note.params.Visibility = string(Internal)
+	note.params.CreatedAt = second.params.CreatedAt.Add(time.Hour) // later than every public post
+	taken := textPost(other)
+	taken.params.MessageID = first.params.MessageID // a duplicate in the same batch
+	notHers, toClosed, last := byCustomer(other), textPost(closed), textPost(other)
+
+	batch := []*queuedPost{first, second, note, taken, notHers, toClosed, last}
+	(&postBatcher{q: db.New(pool)}).write(ctx, batch)
+
+	stored := []*queuedPost{first, second, note, last}
+	for _, p := range []*queuedPost{taken, notHers, toClosed} {
+		if !errors.Is(p.err, pgx.ErrNoRows) {
+			t.Fatalf("post %s to %s: %v, want no row", p.params.MessageID, p.params.ThreadID, p.err)
+		}
+	}
+	for i, p := range stored {
+		if p.err != nil || p.row.MessageID != p.params.MessageID || p.row.EventID == nil {
+			t.Fatalf("stored post %d: %v, row %s, event %v", i, p.err, p.row.MessageID, p.row.EventID)
+		}
+		if i > 0 && (p.row.Seq <= stored[i-1].row.Seq || *p.row.EventID <= *stored[i-1].row.EventID) {
+			t.Fatalf("post %d has seq %d, event %d after seq %d, event %d: out of the posts' order",
+				i, p.row.Seq, *p.row.EventID, stored[i-1].row.Seq, *stored[i-1].row.EventID)
+		}
+		if string(p.row.EventMeta) != "{}" || p.row.CustomerID == uuid.Nil || p.row.OrderID == uuid.Nil {
+			t.Fatalf("stored post %d: meta %s, customer %s, order %s", i, p.row.EventMeta, p.row.CustomerID, p.row.OrderID)
+		}
+	}
+	if n := transactions(t, pool, stored...); n != 1 {
+		t.Fatalf("one batch took %d transactions", n)
+	}
+	rows, _ := pool.Query(ctx, `SELECT user_visible FROM events WHERE thread_id = $1 ORDER BY id`, open)
+	if userVisible, err := pgx.CollectRows(rows, pgx.RowTo[bool]); err != nil || len(userVisible) != 3 || !userVisible[0] || !userVisible[1] || userVisible[2] {
+		t.Fatalf("events of the open thread, user-visible: %v (%v), want [true true false]", userVisible, err)
+	}
+	var updatedAt time.Time
+	if err := pool.QueryRow(ctx, `SELECT updated_at FROM threads WHERE thread_id = $1`, open).Scan(&updatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if !updatedAt.Equal(second.params.CreatedAt) {
+		t.Fatalf("the thread's updated_at is %s, want its newest public message's %s (not the note's)", updatedAt, second.params.CreatedAt)
+	}
+}
+
 // TestPostsThatArriveTogetherShareCommits: 64 concurrent posts to 4 threads are all
 // stored, in fewer transactions than posts.
 func TestPostsThatArriveTogetherShareCommits(t *testing.T) {

@@ -23,7 +23,7 @@ func Marshal(row db.Event) ([]byte, error) {
 	if y := created.Year(); y < 0 || y > 9999 {
 		return nil, fmt.Errorf("event %d: created_at %v is outside the years JSON can carry", row.ID, created)
 	}
-	b := make([]byte, 0, 200+len(row.Meta))
+	b := make([]byte, 0, 300+len(row.Meta)) // the envelope around meta takes up to about 250 bytes
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, row.ID, 10)
 	b = append(b, `,"resource":`...)

@@ -13,7 +13,7 @@
 // What keeps 10,000 idle streams at a few KiB each (README: "Benchmarks"): once the replay
 // is written the connection is taken over from net/http, whose request goroutine and
 // buffers go, and a small goroutine carries the live part; one ticker beats every
-// stream, a slice of them at a time; one epoll set reports the taken-over connections
+// stream, a small slice of them every 100 ms; one epoll set reports the taken-over connections
 // whose client left (departures_linux.go). A client that cannot keep up is cut off at a byte budget and
 // resumes.
 package sse

@@ -141,3 +141,42 @@ func TestTheSweepEndsOnlyTheStreamsWhoseCredentialExpired(t *testing.T) {
 		t.Fatal("the sweep ended a stream whose credential is valid")
 	}
 }
+
+// TestATickBeatsOneSliceAndTheSweepComesEverySecond: with a one-second heartbeat, each
+// tick beats a tenth of the streams (one at a time would hold back live events, issue 16),
+// and only a sweep tick ends a stream whose credential expired.
+func TestATickBeatsOneSliceAndTheSweepComesEverySecond(t *testing.T) {
+	h := testHub(t, Options{Heartbeat: time.Second})
+	if len(h.slices) != 10 {
+		t.Fatalf("%d slices for a 1 s heartbeat, want 10 (one per %v)", len(h.slices), beatTick)
+	}
+	var streams []*subscriber
+	for range 30 {
+		user := uuid.New()
+		s, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, tomorrow)
+		streams = append(streams, s)
+	}
+	user := uuid.New()
+	expired, _, _ := h.subscribe(user, eventlog.Audience{UserID: user}, time.Now().Add(-time.Second))
+
+	h.tick(3, false)
+	beaten := 0
+	for _, s := range streams {
+		if _, _, heartbeat, _ := s.take(); heartbeat {
+			beaten++
+			if s.slice != 3 {
+				t.Fatalf("tick 3 beat a stream of slice %d", s.slice)
+			}
+		}
+	}
+	if beaten != 3 {
+		t.Fatalf("tick 3 beat %d of 30 streams, want 3", beaten)
+	}
+	if _, _, _, ended := expired.take(); ended {
+		t.Fatal("a tick without the sweep ended a stream")
+	}
+	h.tick(4, true)
+	if _, _, _, ended := expired.take(); !ended {
+		t.Fatal("the sweep did not end the stream whose credential expired")
+	}
+}
