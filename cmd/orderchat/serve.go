@@ -260,7 +260,6 @@ func localURL(addr net.Addr) string {
 	return fmt.Sprintf("http://localhost:%d", port)
 }
 
-// servePprof exposes the Go profiler on its own address (keep it on loopback).
 // gcPercent is the server's GOGC unless the environment sets one. A server's live heap is
 // small (about 3 KiB per open stream), so with Go's default of 100 it collected about every
 // 1.7 s at 1,000 messages/s, and the slowest percent of deliveries came in bursts at those
@@ -268,12 +267,14 @@ func localURL(addr net.Addr) string {
 // 7.5–8.7 ms, for up to 1 KiB more RSS per idle stream (README, "Fifth pass").
 const gcPercent = 150
 
+// collectGarbageLessOften sets gcPercent, unless the operator set GOGC.
 func collectGarbageLessOften() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}
 }
 
+// servePprof exposes the Go profiler on its own address (keep it on loopback).
 func servePprof(addr string, log *slog.Logger) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
